@@ -1,0 +1,16 @@
+// autocannon ships no type declarations; this covers the part the benchmarks use.
+declare module 'autocannon' {
+  interface Options {
+    url: string;
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    connections?: number;
+    pipelining?: number;
+    duration?: number;
+  }
+  interface Histogram { average: number; p50: number; p99: number; max: number }
+  interface Result { requests: Histogram; latency: Histogram; errors: number; non2xx: number; timeouts: number }
+  function autocannon(options: Options): Promise<Result>;
+  export default autocannon;
+}

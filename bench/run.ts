@@ -1,0 +1,156 @@
+/**
+ * `npm run bench`: the foundation's speed targets, each beside a baseline measured in the same
+ * run on the same machine, written to BENCHMARKS.md.
+ *   (a) the same HTTP stack answering a constant (baseline)
+ *   (b) DescribeFHIRDatastore with SigV4 and audit
+ *   (c) a write call (TagResource) with audit on and with audit off
+ *   (d) LookupEvents latency p50/p99 at 1 million stored events, per lookup attribute
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from 'node:http';
+import { load, percentile, postJson, signJsonRequest, spawnServer, type LoadResult } from './lib.ts';
+import {
+  populateEvents, EVENT_NAMES, USERNAMES, SOURCES, ACCESS_KEYS, RESOURCE_TYPES, RESOURCE_NAMES,
+} from './populate-events.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const ROOT = { accessKeyId: 'AKIABENCHMARKROOT000', secretAccessKey: 'benchmark/root/secret/key/000000000000000' };
+const ACCOUNT = '123456789012';
+
+function env(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    HEALTHTRAIL_DATA_DIR: dataDir, HEALTHTRAIL_ACCOUNT_ID: ACCOUNT,
+    HEALTHTRAIL_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId, HEALTHTRAIL_ROOT_SECRET_ACCESS_KEY: ROOT.secretAccessKey, ...extra,
+  };
+}
+
+async function send(port: number, target: string, body: object, service = 'healthlake', contentType = 'application/x-amz-json-1.0') {
+  const signed = await signJsonRequest(port, ROOT, service, target, contentType, body);
+  const res = await fetch(`http://127.0.0.1:${port}/`, { method: 'POST', headers: signed.headers, body: signed.body });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${target}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function healthLakeLoads(audit: boolean): Promise<{ read?: LoadResult; write: LoadResult }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'healthtrail-bench-'));
+  const server = await spawnServer('healthtrail', env(dataDir, { HEALTHTRAIL_AUDIT: String(audit) }));
+  try {
+    const created = await send(server.port, 'HealthLake.CreateFHIRDatastore', { DatastoreTypeVersion: 'R4', DatastoreName: 'bench' });
+    const id = created.DatastoreId as string;
+    const arn = created.DatastoreArn as string;
+    let read: LoadResult | undefined;
+    if (audit) {
+      const describe = await signJsonRequest(server.port, ROOT, 'healthlake', 'HealthLake.DescribeFHIRDatastore', 'application/x-amz-json-1.0', { DatastoreId: id });
+      read = await load(server.url, describe, SECONDS);
+    }
+    const tag = await signJsonRequest(server.port, ROOT, 'healthlake', 'HealthLake.TagResource', 'application/x-amz-json-1.0',
+      { ResourceARN: arn, Tags: [{ Key: 'team', Value: 'bench' }] });
+    const write = await load(server.url, tag, SECONDS);
+    return { read, write };
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+interface LookupLatency { attribute: string; p50: number; p99: number; samples: number; meanResults: number }
+
+async function lookupLatencies(): Promise<{ rows: LookupLatency[]; populateSeconds: number }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'healthtrail-bench-events-'));
+  const started = Date.now();
+  populateEvents(join(dataDir, 'healthtrail.db'), ACCOUNT, EVENTS, Date.now());
+  const populateSeconds = (Date.now() - started) / 1000;
+  const server = await spawnServer('healthtrail', env(dataDir));
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const values: Record<string, string[]> = {
+    '(none)': [''], EventName: EVENT_NAMES, Username: USERNAMES, EventSource: SOURCES, AccessKeyId: ACCESS_KEYS,
+    ResourceType: RESOURCE_TYPES, ResourceName: RESOURCE_NAMES, ReadOnly: ['true', 'false'], EventId: [],
+  };
+  const rows: LookupLatency[] = [];
+  try {
+    // Event ids to look up: take them from the newest events.
+    const recent = await send(server.port, 'CloudTrail_20131101.LookupEvents', { MaxResults: 50 }, 'cloudtrail', 'application/x-amz-json-1.1');
+    values.EventId = (recent.Events as { EventId: string }[]).map((e) => e.EventId);
+    for (const [attribute, pool] of Object.entries(values)) {
+      const samples = 200;
+      const requests = [];
+      for (let i = 0; i < samples; i++) {
+        const value = pool[(i * 7919) % pool.length]!;
+        const body = attribute === '(none)' ? { MaxResults: 50 } : { LookupAttributes: [{ AttributeKey: attribute, AttributeValue: value }], MaxResults: 50 };
+        requests.push(await signJsonRequest(server.port, ROOT, 'cloudtrail', 'CloudTrail_20131101.LookupEvents', 'application/x-amz-json-1.1', body));
+      }
+      const latencies: number[] = [];
+      let results = 0;
+      for (const signed of requests) {
+        const t0 = process.hrtime.bigint();
+        const res = await postJson(server.port, signed, agent);
+        const json = res.json as { Events?: unknown[] };
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        if (res.status !== 200) throw new Error(`LookupEvents ${attribute}: ${res.status} ${JSON.stringify(json)}`);
+        results += json.Events?.length ?? 0;
+      }
+      latencies.sort((a, b) => a - b);
+      rows.push({ attribute, p50: percentile(latencies, 50), p99: percentile(latencies, 99), samples, meanResults: results / samples });
+    }
+  } finally {
+    agent.destroy();
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return { rows, populateSeconds };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main() {
+  process.stderr.write(`bench: ${SECONDS}s per load, ${EVENTS.toLocaleString()} events for LookupEvents\n`);
+  const baselineServer = await spawnServer('constant');
+  const baseline = await load(baselineServer.url, { method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{}' }, SECONDS);
+  await baselineServer.stop();
+  process.stderr.write(`baseline ${fmt(baseline.requestsPerSecond)} req/s\n`);
+  const audited = await healthLakeLoads(true);
+  process.stderr.write(`describe ${fmt(audited.read!.requestsPerSecond)} req/s, tag (audit on) ${fmt(audited.write.requestsPerSecond)} req/s\n`);
+  const unaudited = await healthLakeLoads(false);
+  process.stderr.write(`tag (audit off) ${fmt(unaudited.write.requestsPerSecond)} req/s\n`);
+  const lookups = await lookupLatencies();
+
+  const readRatio = audited.read!.requestsPerSecond / baseline.requestsPerSecond;
+  const auditCost = 1 - audited.write.requestsPerSecond / unaudited.write.requestsPerSecond;
+  const worstP99 = Math.max(...lookups.rows.map((r) => r.p99));
+  const errors = [baseline, audited.read!, audited.write, unaudited.write].reduce((n, r) => n + r.errors + r.non2xx, 0);
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
+    `Load from autocannon (16 connections, ${SECONDS} s each) in a separate process from the server; the signed requests are SigV4-signed once and replayed.`,
+    `Failed or non-2xx responses during the loads: ${errors}.`,
+    '',
+    '## Foundation (issue: one endpoint, SigV4, IAM, CloudTrail capture, Event history)',
+    '',
+    '| measurement | result | target | verdict |',
+    '|---|---|---|---|',
+    `| (a) baseline: same HTTP stack answering a constant | ${fmt(baseline.requestsPerSecond)} req/s (p99 ${baseline.latencyP99} ms) | — | — |`,
+    `| (b) DescribeFHIRDatastore, SigV4 + IAM + audit | ${fmt(audited.read!.requestsPerSecond)} req/s (p99 ${audited.read!.latencyP99} ms) = ${fmt(readRatio * 100, 1)}% of baseline | ≥ 50% of baseline | ${readRatio >= 0.5 ? 'met' : 'NOT met'} |`,
+    `| (c) TagResource, audit on | ${fmt(audited.write.requestsPerSecond)} req/s (p99 ${audited.write.latencyP99} ms) | — | — |`,
+    `| (c) TagResource, audit off | ${fmt(unaudited.write.requestsPerSecond)} req/s (p99 ${unaudited.write.latencyP99} ms) | — | — |`,
+    `| (c) cost of auditing on writes | ${fmt(auditCost * 100, 1)}% | ≤ 10% | ${auditCost <= 0.1 ? 'met' : 'NOT met'} |`,
+    `| (d) LookupEvents worst p99 at ${fmt(EVENTS)} events | ${fmt(worstP99, 2)} ms | ≤ 20 ms | ${worstP99 <= 20 ? 'met' : 'NOT met'} |`,
+    '',
+    `### (d) LookupEvents latency at ${fmt(EVENTS)} events (MaxResults 50, sequential signed requests over one keep-alive connection)`,
+    '',
+    `Events were written straight to the store (${fmt(lookups.populateSeconds, 1)} s, ${fmt(EVENTS / lookups.populateSeconds)} events/s with all lookup indexes).`,
+    '',
+    '| lookup attribute | p50 ms | p99 ms | samples | mean events returned |',
+    '|---|---|---|---|---|',
+    ...lookups.rows.map((r) => `| ${r.attribute} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.samples} | ${fmt(r.meanResults, 1)} |`),
+    '',
+  ];
+  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n'));
+  process.stdout.write(lines.join('\n'));
+}
+
+await main();

@@ -1,0 +1,114 @@
+/**
+ * Builds the CloudTrail record of one call (spec/cloudtrail.md §1), field order as AWS writes it.
+ */
+import type { AwsError } from '../core/aws-error.ts';
+import type { Principal } from '../core/principal.ts';
+import type { ResourceRef } from '../core/service.ts';
+import { isoSeconds } from '../core/clock.ts';
+
+export interface CloudTrailRecord {
+  eventVersion: string;
+  userIdentity: Record<string, unknown>;
+  eventTime: string;
+  eventSource: string;
+  eventName: string;
+  awsRegion: string;
+  sourceIPAddress: string;
+  userAgent?: string;
+  errorCode?: string;
+  errorMessage?: string;
+  requestParameters: Record<string, unknown> | null;
+  responseElements: Record<string, unknown> | null;
+  additionalEventData?: Record<string, unknown>;
+  requestID: string;
+  eventID: string;
+  readOnly: boolean;
+  resources?: { accountId?: string; type: string; ARN: string }[];
+  eventType: 'AwsApiCall' | 'AwsServiceEvent' | 'AwsConsoleAction' | 'AwsConsoleSignIn';
+  apiVersion?: string;
+  managementEvent: boolean;
+  recipientAccountId: string;
+  eventCategory: 'Management' | 'Data';
+  sessionCredentialFromConsole?: 'true';
+  tlsDetails?: Record<string, string>;
+  serviceEventDetails?: Record<string, unknown>;
+}
+
+/** The part of a record every event type shares, as the recorder receives it. */
+export interface RecordInput {
+  eventVersion: string;
+  principal: Principal;
+  eventTime: Date;
+  eventSource: string;
+  eventName: string;
+  awsRegion: string;
+  sourceIp: string;
+  userAgent?: string;
+  error?: AwsError;
+  requestParameters: Record<string, unknown> | null;
+  responseElements: Record<string, unknown> | null;
+  additionalEventData?: Record<string, unknown>;
+  requestId: string;
+  eventId: string;
+  readOnly: boolean;
+  resources: ResourceRef[];
+  eventType?: CloudTrailRecord['eventType'];
+  eventCategory?: CloudTrailRecord['eventCategory'];
+  recipientAccountId: string;
+  hostHeader?: string;
+}
+
+const FIELD_LIMIT = 1024;
+
+function truncate(s: string | undefined): string | undefined {
+  return s === undefined || s.length <= FIELD_LIMIT ? s : s.slice(0, FIELD_LIMIT);
+}
+
+export function userIdentityOf(p: Principal): Record<string, unknown> {
+  const identity: Record<string, unknown> = {
+    type: p.type,
+    principalId: p.principalId,
+    arn: p.arn,
+    accountId: p.accountId,
+    accessKeyId: p.accessKeyId,
+  };
+  if (p.userName !== undefined && p.type !== 'AssumedRole') identity.userName = p.userName;
+  if (p.sessionContext) identity.sessionContext = p.sessionContext;
+  return identity;
+}
+
+export function buildRecord(input: RecordInput): CloudTrailRecord {
+  const category = input.eventCategory ?? 'Management';
+  const withArn = input.resources.filter((r) => r.arn);
+  // Key order is AWS's; undefined entries are dropped (CloudTrail omits fields that do not apply).
+  const fields: [string, unknown][] = [
+    ['eventVersion', input.eventVersion],
+    ['userIdentity', userIdentityOf(input.principal)],
+    ['eventTime', isoSeconds(input.eventTime)],
+    ['eventSource', input.eventSource],
+    ['eventName', input.eventName],
+    ['awsRegion', input.awsRegion],
+    ['sourceIPAddress', input.sourceIp],
+    ['userAgent', truncate(input.userAgent)],
+    ['errorCode', truncate(input.error?.code)],
+    ['errorMessage', truncate(input.error?.message)],
+    ['requestParameters', input.requestParameters],
+    ['responseElements', input.error || input.readOnly ? null : input.responseElements],
+    ['additionalEventData', input.additionalEventData],
+    ['requestID', input.requestId],
+    ['eventID', input.eventId],
+    ['readOnly', input.readOnly],
+    ['resources', withArn.length > 0
+      ? withArn.map((r) => ({ accountId: r.accountId ?? input.recipientAccountId, type: r.type, ARN: r.arn! }))
+      : undefined],
+    ['eventType', input.eventType ?? 'AwsApiCall'],
+    ['managementEvent', category === 'Management'],
+    ['recipientAccountId', input.recipientAccountId],
+    ['eventCategory', category],
+    ['sessionCredentialFromConsole', input.principal.fromConsole ? 'true' : undefined],
+    ['tlsDetails', input.hostHeader ? { clientProvidedHostHeader: input.hostHeader } : undefined],
+  ];
+  const record: Record<string, unknown> = {};
+  for (const [k, v] of fields) if (v !== undefined) record[k] = v;
+  return record as unknown as CloudTrailRecord;
+}

@@ -1,0 +1,66 @@
+/**
+ * Turns a finished call (context, input, output or error) into its CloudTrail record and appends
+ * it to the event store. The pipeline calls it inside the call's transaction.
+ */
+import type { AwsError } from '../core/aws-error.ts';
+import type { CallContext, ServiceProvider } from '../core/service.ts';
+import type { OperationModel, Params, ServiceModel } from '../wire/types.ts';
+import { lookupUserName } from '../core/principal.ts';
+import { buildRecord, type CloudTrailRecord } from './record.ts';
+import { toEventParameters } from './parameters.ts';
+import type { EventStore } from './event-store.ts';
+
+const READ_ONLY_OPERATION = /^(Get|Describe|List|Lookup|Search|Head|BatchGet|Query|Scan|Select|Read|VersionRead|Check|Validate|Download|Export(?!.*Job))/;
+
+export function isReadOnlyOperation(name: string): boolean {
+  return READ_ONLY_OPERATION.test(name);
+}
+
+export interface CallOutcome {
+  output?: Params;
+  error?: AwsError;
+}
+
+export class Recorder {
+  constructor(
+    private readonly events: EventStore,
+    private readonly eventVersion: string,
+    private readonly enabled: boolean,
+  ) {}
+
+  recordCall(
+    ctx: CallContext & { hostHeader?: string },
+    provider: ServiceProvider,
+    model: ServiceModel,
+    operation: OperationModel,
+    input: Params,
+    outcome: CallOutcome,
+  ): CloudTrailRecord | undefined {
+    if (!this.enabled) return undefined;
+    const readOnly = provider.isReadOnly?.(operation.name) ?? isReadOnlyOperation(operation.name);
+    const record = buildRecord({
+      eventVersion: this.eventVersion,
+      principal: ctx.principal,
+      eventTime: ctx.now,
+      eventSource: provider.eventSource,
+      eventName: operation.name,
+      awsRegion: ctx.region,
+      sourceIp: ctx.sourceIp,
+      userAgent: ctx.userAgent,
+      error: outcome.error,
+      requestParameters: provider.requestParameters
+        ? provider.requestParameters(operation.name, input)
+        : toEventParameters(model, operation.input, input),
+      responseElements: outcome.output ? toEventParameters(model, operation.output, outcome.output) : null,
+      additionalEventData: ctx.additionalEventData,
+      requestId: ctx.requestId,
+      eventId: ctx.ids.uuid(),
+      readOnly,
+      resources: ctx.resources,
+      recipientAccountId: ctx.accountId,
+      hostHeader: ctx.hostHeader,
+    });
+    this.events.append(record, { username: lookupUserName(ctx.principal), resources: ctx.resources });
+    return record;
+  }
+}

@@ -1,0 +1,26 @@
+/** SigV4 timestamps: ISO 8601 basic format (`20130524T000000Z`), as in X-Amz-Date. */
+
+const BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
+
+/** Parses `yyyyMMdd'T'HHmmss'Z'`; undefined for anything else, including impossible dates. */
+export function parseAmzDate(s: string): Date | undefined {
+  const m = BASIC.exec(s);
+  if (!m) return undefined;
+  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
+  return formatAmzDate(d) === s ? d : undefined;
+}
+
+export function formatAmzDate(d: Date): string {
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The `Date` header (RFC 7231 IMF-fixdate, or anything Date.parse reads), to whole seconds. */
+export function parseHttpDate(s: string): Date | undefined {
+  const ms = Date.parse(s);
+  return Number.isNaN(ms) ? undefined : new Date(Math.floor(ms / 1000) * 1000);
+}
+
+/** `2013-05-24T00:00:00Z`, S3's ServerTime/Expires format. */
+export function formatIsoSeconds(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

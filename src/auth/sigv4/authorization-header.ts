@@ -1,0 +1,138 @@
+/**
+ * The Authorization header form:
+ *   AWS4-HMAC-SHA256 Credential=AKID/yyyymmdd/region/service/aws4_request,
+ *                    SignedHeaders=host;x-amz-date, Signature=<64 hex>
+ * with the timestamp in X-Amz-Date (or Date). Malformed headers get AWS's IncompleteSignature
+ * wording; S3 words the same problems differently (detail.s3).
+ */
+import type { HttpRequest } from '../../wire/types.ts';
+import { parseAmzDate, parseHttpDate, formatAmzDate } from './amz-date.ts';
+import { ALGORITHM, TERMINATOR, splitCredential } from './credential-scope.ts';
+import { SigV4Failure, incomplete, type S3Override } from './failure.ts';
+import type { DecodedQuery } from './query.ts';
+import type { SignatureInput } from './signature-input.ts';
+
+const S3_MALFORMED: S3Override = {
+  code: 'AuthorizationHeaderMalformed',
+  message:
+    'The authorization header is malformed; the authorization header requires three components: Credential, SignedHeaders, and Signature.',
+  status: 400,
+};
+const S3_BAD_CREDENTIAL: S3Override = {
+  code: 'AuthorizationHeaderMalformed',
+  message:
+    'The authorization header is malformed; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".',
+  status: 400,
+};
+const S3_NO_DATE: S3Override = {
+  code: 'AccessDenied',
+  message: 'AWS authentication requires a valid Date or x-amz-date header',
+  status: 403,
+};
+
+export function fromAuthorizationHeader(req: HttpRequest, auth: string, query: DecodedQuery): SignatureInput {
+  const params = authorizationParams(auth);
+  const amzDateHeader = req.headers['x-amz-date'];
+  const dateHeader = amzDateHeader ?? req.headers['date'];
+
+  const missing: string[] = [];
+  if (params.Credential === undefined) missing.push("Authorization header requires 'Credential' parameter.");
+  if (params.Signature === undefined) missing.push("Authorization header requires 'Signature' parameter.");
+  if (params.SignedHeaders === undefined) missing.push("Authorization header requires 'SignedHeaders' parameter.");
+  if (dateHeader === undefined) {
+    missing.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+  }
+  if (missing.length > 0) {
+    const componentsMissing = missing.length > 1 || dateHeader !== undefined;
+    throw incomplete(`${missing.join(' ')} Authorization=${auth}`, {
+      s3: componentsMissing ? S3_MALFORMED : S3_NO_DATE,
+    });
+  }
+  const credential = params.Credential!;
+  const scope = splitCredential(credential);
+  if (!scope) {
+    throw incomplete(
+      `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${credential}'`,
+      { s3: S3_BAD_CREDENTIAL },
+    );
+  }
+  if (scope.terminator !== TERMINATOR) {
+    throw new SigV4Failure(
+      'SignatureMismatch',
+      `Credential should be scoped with a valid terminator: '${TERMINATOR}', not '${scope.terminator}'. `,
+      { accessKeyId: scope.accessKeyId, s3: S3_BAD_CREDENTIAL },
+    );
+  }
+
+  // X-Amz-Date wins over Date; a Date header is RFC 7231 and is signed as its ISO basic form.
+  const signedAt = amzDateHeader !== undefined ? parseAmzDate(amzDateHeader) : parseHttpDate(dateHeader!);
+  if (!signedAt) {
+    throw incomplete(
+      `Date must be in ISO-8601 'basic format'. Got '${dateHeader}'. See http://en.wikipedia.org/wiki/ISO_8601`,
+      { s3: S3_NO_DATE },
+    );
+  }
+  const amzDate = amzDateHeader ?? formatAmzDate(signedAt);
+  if (scope.date !== amzDate.slice(0, 8)) {
+    throw new SigV4Failure(
+      'SignatureMismatch',
+      `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${scope.date}' != '${amzDate.slice(0, 8)}', from '${amzDate}'.`,
+      {
+        accessKeyId: scope.accessKeyId,
+        s3: {
+          code: 'AuthorizationHeaderMalformed',
+          message: 'The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date.',
+          status: 400,
+        },
+      },
+    );
+  }
+
+  const signedHeaders = params.SignedHeaders!.toLowerCase().split(';').filter((h) => h !== '');
+  requireSignedHost(signedHeaders);
+  return {
+    presigned: false,
+    scope,
+    signedHeaders,
+    signature: params.Signature!,
+    amzDate,
+    signedAt,
+    sessionToken: req.headers['x-amz-security-token'],
+    query,
+  };
+}
+
+/**
+ * Splits `AWS4-HMAC-SHA256 k=v, k=v, k=v`. AWS tokenizes on commas and whitespace, so a stray
+ * space inside a value shows up as a token without '='. Any other scheme (AWS SigV2, Bearer)
+ * is treated as having no SigV4 parameters at all.
+ */
+function authorizationParams(auth: string): Record<string, string> {
+  const params: Record<string, string> = Object.create(null) as Record<string, string>;
+  if (!auth.startsWith(ALGORITHM + ' ') && !auth.startsWith(ALGORITHM + '\t')) return params;
+  for (const token of auth.slice(ALGORITHM.length).split(/[\s,]+/)) {
+    if (token === '') continue;
+    const eq = token.indexOf('=');
+    if (eq < 0) {
+      throw incomplete(`'${token}' not a valid key=value pair (missing equal-sign) in Authorization header: '${auth}'.`, {
+        s3: S3_MALFORMED,
+      });
+    }
+    const key = token.slice(0, eq);
+    if (params[key] === undefined) params[key] = token.slice(eq + 1);
+  }
+  return params;
+}
+
+export function requireSignedHost(signedHeaders: string[], presigned = false): void {
+  if (signedHeaders.includes('host')) return;
+  throw incomplete("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.", {
+    presigned,
+    s3: {
+      code: 'AccessDenied',
+      message: 'There were headers present in the request which were not signed',
+      status: 403,
+      fields: { HeadersNotSigned: 'host' },
+    },
+  });
+}

@@ -1,0 +1,56 @@
+/**
+ * The raw query string decoded into name -> value(s), the shape @smithy/signature-v4 signs.
+ * AWS decodes what it received and re-encodes it canonically, so `%41`, `A` and `%7e`/`~` all
+ * sign alike. `+` stays a literal plus (RFC 3986), as SigV4 clients encode spaces as %20.
+ */
+
+export type DecodedQuery = Record<string, string | string[]>;
+
+export function parseQuery(raw: string): DecodedQuery {
+  // No prototype: a parameter named __proto__ or constructor is just a parameter.
+  const out: DecodedQuery = Object.create(null) as DecodedQuery;
+  if (raw === '') return out;
+  for (const pair of raw.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = percentDecode(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : percentDecode(pair.slice(eq + 1));
+    const prev = out[name];
+    if (prev === undefined) out[name] = value;
+    else if (typeof prev === 'string') out[name] = [prev, value];
+    else prev.push(value);
+  }
+  return out;
+}
+
+/** First value of a parameter, exact (case-sensitive) name. */
+export function firstValue(query: DecodedQuery, name: string): string | undefined {
+  const v = query[name];
+  return typeof v === 'string' ? v : v?.[0];
+}
+
+/** decodeURIComponent that never throws: a stray `%` stays literal, invalid UTF-8 becomes U+FFFD. */
+export function percentDecode(s: string): string {
+  if (!s.includes('%')) return s;
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    const bytes: number[] = [];
+    for (let i = 0; i < s.length; ) {
+      if (s.charCodeAt(i) === 0x25 && i + 2 < s.length && isHex(s.charCodeAt(i + 1)) && isHex(s.charCodeAt(i + 2))) {
+        bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
+        i += 3;
+      } else {
+        const cp = s.codePointAt(i)!;
+        const ch = String.fromCodePoint(cp);
+        for (const b of Buffer.from(ch, 'utf8')) bytes.push(b);
+        i += ch.length;
+      }
+    }
+    return Buffer.from(bytes).toString('utf8');
+  }
+}
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}

@@ -1,0 +1,78 @@
+/**
+ * The one typed configuration: environment variables over defaults.
+ */
+import { resolve } from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  accountId: string;
+  rootAccessKeyId?: string;
+  rootSecretAccessKey?: string;
+  /** Default region when a request's region cannot matter (console, health). */
+  defaultRegion: string;
+  /** Public base URL used in DatastoreEndpoint etc.; defaults to http://host:port. */
+  publicUrl?: string;
+  eventVersion: string;
+  /** Event history retention for LookupEvents, in days. */
+  eventRetentionDays: number;
+  /** AWS's LookupEvents throttle (2 requests/s per account and region); off by default. */
+  lookupEventsThrottle: boolean;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Peers whose X-Forwarded-For is honoured for sourceIPAddress. */
+  trustedProxies: string[];
+  /** Seconds a HealthLake datastore stays CREATING / DELETING (0: settled by the next call). */
+  datastoreTransitionSeconds: number;
+  /** Days a DELETED datastore stays visible in Describe/List. */
+  deletedDatastoreRetentionDays: number;
+  /** Turns the audit recorder off (benchmarks only: measures auditing's cost). */
+  auditEnabled: boolean;
+  logLevel: string;
+}
+
+function num(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`expected a number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return /^(1|true|yes|on)$/i.test(value);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const accountId = env.HEALTHTRAIL_ACCOUNT_ID ?? '123456789012';
+  if (!/^\d{12}$/.test(accountId)) throw new Error('HEALTHTRAIL_ACCOUNT_ID must be 12 digits');
+  const config: Config = {
+    host: env.HEALTHTRAIL_HOST ?? '127.0.0.1',
+    port: num(env.HEALTHTRAIL_PORT, 4599),
+    dataDir: resolve(env.HEALTHTRAIL_DATA_DIR ?? './data'),
+    accountId,
+    rootAccessKeyId: env.HEALTHTRAIL_ROOT_ACCESS_KEY_ID || undefined,
+    rootSecretAccessKey: env.HEALTHTRAIL_ROOT_SECRET_ACCESS_KEY || undefined,
+    defaultRegion: env.HEALTHTRAIL_REGION ?? 'us-east-1',
+    publicUrl: env.HEALTHTRAIL_PUBLIC_URL || undefined,
+    eventVersion: env.HEALTHTRAIL_EVENT_VERSION ?? '1.08',
+    eventRetentionDays: num(env.HEALTHTRAIL_EVENT_RETENTION_DAYS, 90),
+    lookupEventsThrottle: bool(env.HEALTHTRAIL_LOOKUP_EVENTS_THROTTLE, false),
+    maxBodyBytes: num(env.HEALTHTRAIL_MAX_BODY_BYTES, 10 * 1024 * 1024),
+    trustedProxies: (env.HEALTHTRAIL_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    datastoreTransitionSeconds: num(env.HEALTHTRAIL_DATASTORE_TRANSITION_SECONDS, 0),
+    deletedDatastoreRetentionDays: num(env.HEALTHTRAIL_DELETED_DATASTORE_RETENTION_DAYS, 7),
+    auditEnabled: bool(env.HEALTHTRAIL_AUDIT, true),
+    logLevel: env.HEALTHTRAIL_LOG_LEVEL ?? 'info',
+    ...overrides,
+  };
+  if ((config.rootAccessKeyId === undefined) !== (config.rootSecretAccessKey === undefined)) {
+    throw new Error('set both HEALTHTRAIL_ROOT_ACCESS_KEY_ID and HEALTHTRAIL_ROOT_SECRET_ACCESS_KEY, or neither');
+  }
+  return config;
+}
+
+export function publicBaseUrl(config: Config): string {
+  return (config.publicUrl ?? `http://${config.host}:${config.port}`).replace(/\/+$/, '');
+}

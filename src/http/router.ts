@@ -1,0 +1,32 @@
+/**
+ * Top-level routing. Everything AWS-shaped goes through the API pipeline, dispatched by the
+ * SigV4 credential scope; the Host header plays no part (clients send host-prefixed hosts).
+ */
+import type { HttpRequest, HttpResponse } from '../wire/types.ts';
+import type { ApiPipeline, CallLog } from './pipeline.ts';
+
+const FHIR_PATH = /^\/datastore\/[^/]+\/r4(\/|$)/;
+
+export function createRouter(pipeline: ApiPipeline) {
+  return async (req: HttpRequest, sourceIp: string, requestId: string, log: CallLog): Promise<HttpResponse> => {
+    if (req.path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok' }) };
+    }
+    if (FHIR_PATH.test(req.path)) {
+      return fhirNotBuilt(requestId);
+    }
+    return pipeline.handle({ req, sourceIp, requestId }, log);
+  };
+}
+
+/** The FHIR data plane is the next piece of work; until then it says so in FHIR's own terms. */
+function fhirNotBuilt(requestId: string): HttpResponse {
+  return {
+    status: 405,
+    headers: { 'content-type': 'application/fhir+json', 'x-amzn-requestid': requestId },
+    body: JSON.stringify({
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'not-supported', diagnostics: 'The HealthLake FHIR REST API is not implemented by this HealthTrail version yet.' }],
+    }),
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Composes the server: storage, identities, audit, service providers, the API pipeline and the
+ * HTTP front. `startServer` is what `healthtrail serve` and the tests call.
+ */
+import { once } from 'node:events';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { randomIds, systemClock, type Clock, type IdSource } from './core/clock.ts';
+import type { ServiceProvider } from './core/service.ts';
+import { Db } from './storage/db.ts';
+import { IdentityStore } from './auth/identities/index.ts';
+import { EventStore } from './audit/event-store.ts';
+import { Recorder } from './audit/recorder.ts';
+import { ApiPipeline } from './http/pipeline.ts';
+import { createRouter } from './http/router.ts';
+import { createHttpServer } from './http/server.ts';
+import { healthLakeProvider } from './services/healthlake/index.ts';
+import { cloudTrailProvider } from './services/cloudtrail/index.ts';
+import { iamProvider } from './services/iam/index.ts';
+import { stsProvider } from './services/sts/index.ts';
+import { writeCredentialsFile, type RootCredentials } from './credentials-file.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  config: Config;
+  db: Db;
+  events: EventStore;
+  root: RootCredentials;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  ids?: IdSource;
+  log?: Logger;
+}
+
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const log = options.log ?? pino({ level: config.logLevel, base: undefined });
+
+  const db = new Db(join(config.dataDir, 'healthtrail.db'));
+  const identities = new IdentityStore(db, clock, ids);
+  const rootKey = config.rootAccessKeyId
+    ? { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey! }
+    : undefined;
+  const root = identities.ensureAccount(config.accountId, rootKey);
+  const events = new EventStore(db);
+  const recorder = new Recorder(events, config.eventVersion, config.auditEnabled);
+
+  const providerList: ServiceProvider[] = [
+    healthLakeProvider(db, config),
+    cloudTrailProvider(events),
+    iamProvider(),
+    stsProvider(),
+  ];
+  const providers = new Map(providerList.map((p) => [p.signingName, p]));
+  const pipeline = new ApiPipeline({ config, db, clock, ids, identities, recorder, providers, log });
+  const server = createHttpServer(createRouter(pipeline), {
+    maxBodyBytes: config.maxBodyBytes,
+    trustedProxies: config.trustedProxies,
+    newRequestId: () => ids.uuid(),
+    log,
+  });
+  server.listen(config.port, config.host);
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const running: RunningServer = {
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    port,
+    config: { ...config, port },
+    db,
+    events,
+    root: { accessKeyId: root.accessKeyId, secretAccessKey: root.secretAccessKey },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      db.close();
+    },
+  };
+  if (root.created) writeCredentialsFile(config.dataDir, running.root, config.defaultRegion);
+  return running;
+}

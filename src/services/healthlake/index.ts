@@ -1,0 +1,29 @@
+/** Amazon HealthLake, control plane (the FHIR data plane is routed separately). */
+import type { ServiceProvider } from '../../core/service.ts';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../storage/db.ts';
+import type { Params } from '../../wire/types.ts';
+import { datastoreArn } from './arns.ts';
+import { DatastoreStore } from './datastore-store.ts';
+import { datastoreHandlers } from './datastores.ts';
+import { tagHandlers } from './tags.ts';
+
+export function healthLakeProvider(db: Db, config: Config): ServiceProvider {
+  const store = new DatastoreStore(db, {
+    transitionMs: config.datastoreTransitionSeconds * 1000,
+    deletedRetentionMs: config.deletedDatastoreRetentionDays * 86_400_000,
+  });
+  return {
+    signingName: 'healthlake',
+    eventSource: 'healthlake.amazonaws.com',
+    actionPrefix: 'healthlake',
+    validationErrorCode: 'ValidationException',
+    accessDenied: { code: 'AccessDeniedException', status: 400 },
+    handlers: { ...datastoreHandlers(store), ...tagHandlers(store) },
+    authorize(ctx, operation, input: Params) {
+      if (typeof input.ResourceARN === 'string') return [input.ResourceARN];
+      if (typeof input.DatastoreId === 'string') return [datastoreArn(ctx.region, ctx.accountId, input.DatastoreId)];
+      return ['*'];
+    },
+  };
+}

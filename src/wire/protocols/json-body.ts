@@ -1,0 +1,227 @@
+/**
+ * Shape-driven JSON values, shared by the json and rest-json protocols: reading a parsed JSON
+ * document into Params (type-checked, Coral-style SerializationException on a wrong type) and
+ * writing Params as a JSON-ready value (absent members omitted, timestamps as epoch seconds
+ * unless the model says otherwise, blobs as base64, NaN/Infinity as strings).
+ */
+import { AwsError } from '../../core/aws-error.ts';
+import type { ServiceModel, Shape, ShapeRef } from '../types.ts';
+import {
+  decodeBase64, encodeBase64, epochSeconds, epochToDate, formatFloat, formatTimestamp, parseFloatText,
+  parseTimestamp, setOwn, toDate, toNumber, utf8Text, type TimestampFormat,
+} from './codecs.ts';
+
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+
+/** JSON key -> member name for a structure (jsonName/locationName aware), body members only. */
+const wireNames = new WeakMap<Shape, Map<string, string>>();
+
+export function jsonMemberTable(shape: Shape): Map<string, string> {
+  let table = wireNames.get(shape);
+  if (!table) {
+    table = new Map();
+    for (const [name, ref] of Object.entries(shape.members ?? {})) {
+      if (ref.location) continue;
+      table.set(ref.locationName ?? name, name);
+    }
+    wireNames.set(shape, table);
+  }
+  return table;
+}
+
+export function serializationError(message: string): AwsError {
+  return new AwsError('SerializationException', message, { status: 400 });
+}
+
+/** Parses a JSON body into a JS value (empty body: {}); malformed JSON or UTF-8 is a
+ * SerializationException. */
+export function parseJsonBody(body: Buffer): unknown {
+  const text = utf8Text(body);
+  if (text === undefined) throw serializationError('Request body is not valid UTF-8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw serializationError('Request body is not valid JSON');
+  }
+}
+
+function tokenOf(value: unknown): string {
+  if (value === null) return 'NULL_VALUE';
+  if (Array.isArray(value)) return 'START_ARRAY';
+  switch (typeof value) {
+    case 'string': return 'STRING_VALUE';
+    case 'number': return 'NUMBER_VALUE';
+    case 'boolean': return value ? 'TRUE_VALUE' : 'FALSE_VALUE';
+    default: return 'START_OBJECT';
+  }
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a String', integer: 'an Integer', long: 'a Long', short: 'a Short', byte: 'a Byte',
+  float: 'a Float', double: 'a Double', boolean: 'a Boolean', timestamp: 'a Date', blob: 'a Blob',
+  bigdecimal: 'a BigDecimal', biginteger: 'a BigInteger', structure: 'a Structure', list: 'a List', map: 'a Map',
+};
+
+function typeError(value: unknown, shape: Shape, path: string): AwsError {
+  const at = path ? ` at '${path}'` : '';
+  if (Array.isArray(value)) return serializationError(`Start of list found where not expected${at}`);
+  if (value !== null && typeof value === 'object') {
+    return serializationError(`Start of structure or map found where not expected${at}`);
+  }
+  return serializationError(`${tokenOf(value)} can not be converted to ${TYPE_NAMES[shape.type] ?? shape.type}${at}`);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+function join(path: string, name: string): string {
+  return path ? `${path}.${name}` : name;
+}
+
+function tsFormat(ref: ShapeRef, shape: Shape, fallback: TimestampFormat): TimestampFormat {
+  return ref.timestampFormat ?? shape.timestampFormat ?? fallback;
+}
+
+/** Reads the members of a JSON object into a structure's Params. */
+export function readJsonStructure(model: ServiceModel, shape: Shape, value: unknown, path: string): Record<string, unknown> {
+  if (!isPlainObject(value)) throw typeError(value, shape, path);
+  const table = jsonMemberTable(shape);
+  const members = shape.members!;
+  const out: Record<string, unknown> = {};
+  for (const key in value) {
+    const name = table.get(key);
+    if (name === undefined) continue; // unknown members (and a union's __type) are ignored
+    const v = value[key];
+    if (v === null || v === undefined) continue;
+    out[name] = readJsonValue(model, members[name]!, v, join(path, name));
+  }
+  return out;
+}
+
+export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: string): unknown {
+  const shape = model.shapes[ref.shape]!;
+  if (shape.document) return value;
+  switch (shape.type) {
+    case 'structure':
+      return readJsonStructure(model, shape, value, path);
+    case 'list': {
+      if (!Array.isArray(value)) throw typeError(value, shape, path);
+      const out: unknown[] = [];
+      const member = shape.member!;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i];
+        if (item === null) continue;
+        out.push(readJsonValue(model, member, item, `${path}.${i + 1}.member`));
+      }
+      return out;
+    }
+    case 'map': {
+      if (!isPlainObject(value)) throw typeError(value, shape, path);
+      const out: Record<string, unknown> = {};
+      const valueRef = shape.value!;
+      for (const key in value) {
+        const item = value[key];
+        if (item === null) continue;
+        setOwn(out, key, readJsonValue(model, valueRef, item, join(path, key)));
+      }
+      return out;
+    }
+    case 'string':
+      if (typeof value !== 'string') throw typeError(value, shape, path);
+      return value;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw typeError(value, shape, path);
+      return value;
+    case 'integer': case 'short': case 'byte':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
+        throw typeError(value, shape, path);
+      }
+      return value;
+    case 'long': case 'biginteger':
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(value, shape, path);
+      return value;
+    case 'float': case 'double': case 'bigdecimal': {
+      if (typeof value === 'number') return value;
+      const special = typeof value === 'string' ? parseFloatText(value) : undefined;
+      if (special === undefined || !(Number.isNaN(special) || !Number.isFinite(special))) throw typeError(value, shape, path);
+      return special;
+    }
+    case 'timestamp': {
+      const d = typeof value === 'number' ? epochToDate(value)
+        : typeof value === 'string' ? parseTimestamp(value, tsFormat(ref, shape, 'unixTimestamp')) : undefined;
+      if (!d) throw typeError(value, shape, path);
+      return d;
+    }
+    case 'blob': {
+      const b = typeof value === 'string' ? decodeBase64(value) : undefined;
+      if (!b) throw typeError(value, shape, path);
+      return b;
+    }
+    default:
+      return value;
+  }
+}
+
+/** Writes a structure's Params as a JSON-ready object; members bound elsewhere (headers...) skipped. */
+export function writeJsonStructure(model: ServiceModel, shape: Shape, value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const members = shape.members ?? {};
+  for (const name in members) {
+    const v = value[name];
+    if (v === undefined || v === null) continue;
+    const ref = members[name]!;
+    if (ref.location) continue;
+    const w = writeJsonValue(model, ref, v);
+    if (w !== undefined) out[ref.locationName ?? name] = w;
+  }
+  return out;
+}
+
+export function writeJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown): unknown {
+  if (value === undefined || value === null) return undefined;
+  const shape = model.shapes[ref.shape]!;
+  if (shape.document) return value;
+  switch (shape.type) {
+    case 'structure':
+      return isPlainObject(value) ? writeJsonStructure(model, shape, value) : undefined;
+    case 'list': {
+      if (!Array.isArray(value)) return undefined;
+      const out: unknown[] = [];
+      for (const item of value) {
+        const w = writeJsonValue(model, shape.member!, item);
+        if (w !== undefined) out.push(w);
+      }
+      return out;
+    }
+    case 'map': {
+      if (!isPlainObject(value)) return undefined;
+      const out: Record<string, unknown> = {};
+      for (const key in value) {
+        const w = writeJsonValue(model, shape.value!, value[key]);
+        if (w !== undefined) setOwn(out, key, w);
+      }
+      return out;
+    }
+    case 'timestamp': {
+      const d = toDate(value);
+      if (!d) return undefined;
+      const fmt = tsFormat(ref, shape, 'unixTimestamp');
+      return fmt === 'unixTimestamp' ? epochSeconds(d) : formatTimestamp(d, fmt);
+    }
+    case 'blob':
+      return encodeBase64(value);
+    case 'float': case 'double': case 'bigdecimal': {
+      const n = toNumber(value);
+      return n === undefined ? undefined : formatFloat(n);
+    }
+    case 'integer': case 'long': case 'short': case 'byte': case 'biginteger':
+      return toNumber(value);
+    case 'boolean':
+      return typeof value === 'boolean' ? value : value === 'true';
+    default:
+      return typeof value === 'string' ? value : String(value);
+  }
+}
