@@ -53,7 +53,7 @@ export function outputShape(model: ServiceModel, op: OperationModel): Shape | un
   return op.output ? shapeOf(model, op.output) : undefined;
 }
 
-/** Member names of a structure whose model marks them (or their target shape) sensitive. */
+/** Whether the model marks the shape a reference points at sensitive (never log or echo it). */
 export function isSensitive(model: ServiceModel, ref: ShapeRef): boolean {
   return shapeOf(model, ref).sensitive === true;
 }

@@ -8,6 +8,9 @@ export type ShapeType =
   | 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'float' | 'double'
   | 'boolean' | 'timestamp' | 'blob' | 'bigdecimal' | 'biginteger' | 'byte' | 'short';
 
+/** A namespace URI, or a prefixed one (S3's xsi). */
+export type XmlNamespace = string | { prefix?: string; uri: string };
+
 export interface ShapeRef {
   shape: string;
   location?: 'header' | 'headers' | 'querystring' | 'uri' | 'statusCode';
@@ -16,7 +19,7 @@ export interface ShapeRef {
   idempotencyToken?: boolean;
   jsonvalue?: boolean;
   timestampFormat?: 'iso8601' | 'rfc822' | 'unixTimestamp';
-  xmlNamespace?: { prefix?: string; uri: string };
+  xmlNamespace?: XmlNamespace;
   xmlAttribute?: boolean;
   flattened?: boolean;
   hostLabel?: boolean;
@@ -48,7 +51,7 @@ export interface Shape {
   timestampFormat?: 'iso8601' | 'rfc822' | 'unixTimestamp';
   flattened?: boolean;
   locationName?: string;
-  xmlNamespace?: { prefix?: string; uri: string };
+  xmlNamespace?: XmlNamespace;
   requiresLength?: boolean;
 }
 
@@ -61,6 +64,7 @@ export interface OperationModel {
   idempotent?: boolean;
   endpoint?: { hostPrefix?: string };
   authtype?: string;
+  deprecated?: boolean;
 }
 
 export interface ServiceMetadata {

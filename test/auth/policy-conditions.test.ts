@@ -147,6 +147,8 @@ table('IP address operators', [
   ['IPv6 CIDR hit', { IpAddress: { [IP]: '2001:DB8:1234:5678::/64' } }, { [IP]: '2001:db8:1234:5678:abcd::1' }, true],
   ['IPv6 CIDR miss', { IpAddress: { [IP]: '2001:DB8:1234:5678::/64' } }, { [IP]: '2001:db8:1234:5679::1' }, false],
   ['IPv6 single address', { IpAddress: { [IP]: '2001:db8::1' } }, { [IP]: '2001:0db8:0000:0000:0000:0000:0000:0001' }, true],
+  ['IPv6 request vs IPv4-only range', { IpAddress: { [IP]: '0.0.0.0/0' } }, { [IP]: '2001:db8::1' }, false],
+  ['IPv4-mapped IPv6 request outside an IPv4-only range', { IpAddress: { [IP]: '203.0.113.0/24' } }, { [IP]: '::ffff:198.51.100.1' }, false],
   ['IPv4 request vs IPv6 range', { IpAddress: { [IP]: '2001:db8::/32' } }, { [IP]: '10.0.0.1' }, false],
   ['mixed v4/v6 list', { IpAddress: { [IP]: ['10.0.0.0/8', '2001:db8::/32'] } }, { [IP]: '2001:db8::9' }, true],
   ['IPv4-mapped IPv6 request', { IpAddress: { [IP]: '203.0.113.0/24' } }, { [IP]: '::ffff:203.0.113.9' }, true],
@@ -174,6 +176,8 @@ table('ARN operators', [
   ['ArnNotLike matching', { ArnNotLike: { [PA]: 'arn:aws:iam::123456789012:role/*' } }, { [PA]: 'arn:aws:iam::123456789012:role/Dev' }, false],
   ['ArnNotLike missing key', { ArnNotLike: { [PA]: 'arn:aws:iam::123456789012:role/*' } }, {}, true],
   ['ArnNotLike against a non-ARN fails', { ArnNotLike: { [PA]: 'arn:aws:iam::123456789012:role/*' } }, { [PA]: 'nope' }, false],
+  ['ArnEquals with a whole-ARN variable', { ArnEquals: { 'aws:SourceArn': '${aws:PrincipalArn}' } }, { 'aws:SourceArn': 'arn:aws:iam::123456789012:role/R', [PA]: 'arn:aws:iam::123456789012:role/R' }, true],
+  ['ArnEquals with a whole-ARN variable (different)', { ArnEquals: { 'aws:SourceArn': '${aws:PrincipalArn}' } }, { 'aws:SourceArn': 'arn:aws:iam::123456789012:role/S', [PA]: 'arn:aws:iam::123456789012:role/R' }, false],
   ['ArnLike with a variable', { ArnLike: { [PA]: 'arn:aws:iam::${aws:PrincipalAccount}:user/*' } }, { [PA]: 'arn:aws:iam::123456789012:user/bob', 'aws:PrincipalAccount': '123456789012' }, true],
 ]);
 

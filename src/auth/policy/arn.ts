@@ -10,6 +10,9 @@ import { Kind, compilePattern, findVarEnd, matchPattern, type Pattern } from './
 
 export interface ArnPattern {
   any: boolean;
+  /** Fewer than six parts and a variable among them (say "${aws:PrincipalArn}"): its value may
+   * hold the missing colons, so the resolved pattern is compared with the whole subject. */
+  wholeOnly: boolean;
   segs: Pattern[];
   whole: Pattern;
 }
@@ -18,7 +21,8 @@ export function compileArnPattern(src: string, vars: boolean): ArnPattern {
   const o = { wild: true, vars, fold: false };
   const whole = compilePattern(src, o);
   const segs = splitPattern(src, vars).map((seg) => compilePattern(seg, o));
-  return { any: whole.kind === Kind.Any, segs, whole };
+  const wholeOnly = segs.length < 6 && segs.some((p) => p.kind === Kind.Dynamic);
+  return { any: whole.kind === Kind.Any, wholeOnly, segs, whole };
 }
 
 /** Split on the first five colons, not counting colons inside `${…}`. */
@@ -58,7 +62,7 @@ export function splitArn(s: string): string[] | undefined {
 /** Match `subject` (with its splitArn parts, computed once by the caller) against `p`. */
 export function matchArn(p: ArnPattern, subject: string, parts: string[] | undefined, lookup: Lookup): boolean {
   if (p.any) return true;
-  if (parts === undefined) return matchPattern(p.whole, subject, lookup);
+  if (parts === undefined || p.wholeOnly) return matchPattern(p.whole, subject, lookup);
   const segs = p.segs;
   const n = segs.length;
   if (n === 6) {

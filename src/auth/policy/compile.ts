@@ -27,25 +27,47 @@ export interface CompiledPolicy {
 const EMPTY: CompiledPolicy = { statements: [] };
 
 export const CACHE_LIMIT = 1000;
-const cache = new Map<string, CompiledPolicy>();
+
+/**
+ * CLOCK ("second chance") eviction: a hit only sets `used`; when the cache is full, the oldest
+ * entries that were used since their last pass are moved to the back with the flag cleared, and
+ * the first unused one is evicted. Cheaper per hit than moving the entry in the Map.
+ */
+interface Entry {
+  policy: CompiledPolicy;
+  used: boolean;
+}
+const cache = new Map<string, Entry>();
 
 /** The compiled form of a document, from the cache when possible. */
 export function compilePolicy(text: string): CompiledPolicy {
   const hit = cache.get(text);
   if (hit !== undefined) {
-    // Refresh recency (Map iteration order is insertion order).
-    cache.delete(text);
-    cache.set(text, hit);
-    return hit;
+    hit.used = true;
+    return hit.policy;
   }
-  const compiled = compileUncached(text);
-  cache.set(text, compiled);
-  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  return compiled;
+  const policy = compileUncached(text);
+  if (cache.size >= CACHE_LIMIT) evictOne();
+  cache.set(text, { policy, used: false });
+  return policy;
+}
+
+function evictOne(): void {
+  for (const [key, entry] of cache) {
+    cache.delete(key);
+    if (!entry.used) return;
+    entry.used = false;
+    cache.set(key, entry);
+  }
 }
 
 export function clearPolicyCache(): void {
   cache.clear();
+}
+
+/** Whether a document is currently cached (without touching its recency). */
+export function isPolicyCached(text: string): boolean {
+  return cache.has(text);
 }
 
 export function policyCacheSize(): number {

@@ -9,8 +9,24 @@ const EPOCH = /^[+-]?\d+(?:\.\d+)?$/;
 const ISO =
   /^([+-]?\d{1,9})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[Tt ](\d{1,2})(?::(\d{1,2})(?::(\d{1,2})(?:[.,](\d+))?)?)?)?\s*([Zz]|[+-]\d{1,2}(?::?\d{2})?)?$/;
 
+// Request dates repeat (aws:CurrentTime changes once a second): remember the last one parsed.
+let lastText = '';
+let lastValue = NaN;
+
 /** Milliseconds since the epoch, or NaN. */
 export function parseDate(s: string): number {
+  if (s === lastText) return lastValue;
+  const v = parseUncached(s);
+  lastText = s;
+  lastValue = v;
+  return v;
+}
+
+/** The ECMAScript date-time form (what the server writes); Date.parse reads it natively. */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+
+function parseUncached(s: string): number {
+  if (CANONICAL.test(s)) return Date.parse(s);
   if (EPOCH.test(s)) return Number(s) * 1000;
   const m = ISO.exec(s);
   if (!m) return NaN;

@@ -179,7 +179,7 @@ function trustPlacement(st: unknown, statements: unknown[] | undefined): string 
       const p = s[k];
       if (isObject(p) && Object.keys(p).length === 0) return MSG.trustEmptyPrincipal;
     }
-    if (has(s, 'NotPrincipal') && s.Effect === 'Allow') return MSG.trustAllowNotPrincipal;
+    if (has(s, 'NotPrincipal') && !has(s, 'Principal') && s.Effect === 'Allow') return MSG.trustAllowNotPrincipal;
   }
   return undefined;
 }

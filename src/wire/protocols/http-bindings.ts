@@ -20,6 +20,9 @@ interface Route {
   /** Literal query parts of the requestUri: name and required value (undefined: any value). */
   query: Array<[string, string | undefined]>;
   literals: number;
+  /** Required input members bound to the query string or headers: they tell apart operations
+   * sharing a template (S3's PutObject / CopyObject / UploadPart). */
+  required: Array<{ location: 'querystring' | 'header'; name: string }>;
 }
 
 export interface RouteMatch {
@@ -35,7 +38,7 @@ export const defaultBindingError: BindingErrorFactory = (message) =>
 
 const routeTables = new WeakMap<ServiceModel, Map<string, Route[]>>();
 
-function compileRoute(op: OperationModel): Route {
+function compileRoute(model: ServiceModel, op: OperationModel): Route {
   const uri = op.http.requestUri;
   const q = uri.indexOf('?');
   const pathPart = q < 0 ? uri : uri.slice(0, q);
@@ -61,7 +64,29 @@ function compileRoute(op: OperationModel): Route {
       query.push(eq < 0 ? [part, undefined] : [part.slice(0, eq), part.slice(eq + 1)]);
     }
   }
-  return { op, segments, greedyAt, query, literals };
+  const required: Route['required'] = [];
+  const input = op.input ? model.shapes[op.input.shape] : undefined;
+  for (const name of input?.required ?? []) {
+    const ref = input!.members?.[name];
+    if (ref?.location === 'querystring' || ref?.location === 'header') {
+      required.push({ location: ref.location, name: (ref.locationName ?? name).toLowerCase() });
+    }
+  }
+  return { op, segments, greedyAt, query, literals, required };
+}
+
+function sameTemplateRank(a: Route, b: Route): boolean {
+  return a.literals === b.literals && a.greedyAt < 0 === b.greedyAt < 0 && a.query.length === b.query.length
+    && a.segments.length === b.segments.length;
+}
+
+/** Among routes matching the same template: all required query/header members present first,
+ * then the most of them, then not deprecated. */
+function score(route: Route, req: HttpRequest, query: Array<[string, string]>): number {
+  const present = route.required.every((r) => (r.location === 'header'
+    ? req.headers[r.name] !== undefined
+    : query.some(([k]) => k.toLowerCase() === r.name)));
+  return (present ? 1000 + route.required.length * 10 : 0) + (route.op.deprecated ? 0 : 1);
 }
 
 function trimSlashes(path: string): string {
@@ -77,7 +102,7 @@ function routesFor(model: ServiceModel): Map<string, Route[]> {
     for (const op of Object.values(model.operations)) {
       const method = op.http.method.toUpperCase();
       const list = table.get(method) ?? [];
-      list.push(compileRoute(op));
+      list.push(compileRoute(model, op));
       table.set(method, list);
     }
     // Most specific first: more literal segments, no greedy label, more literal query parts.
@@ -130,13 +155,16 @@ export function matchRoute(model: ServiceModel, req: HttpRequest, onError = defa
   const trimmed = trimSlashes(req.path);
   const raw = trimmed === '' ? [] : trimmed.split('/');
   const rawKeepTrailing = req.path.length > 1 && req.path.endsWith('/') ? [...raw, ''] : raw;
+  let best: { route: Route; labels: Record<string, string>; score: number } | undefined;
   for (const route of routes) {
+    if (best && !sameTemplateRank(best.route, route)) break;
     const labels = matchSegments(route, route.greedyAt >= 0 ? rawKeepTrailing : raw);
     if (!labels) continue;
     if (!route.query.every(([k, v]) => query.some(([qk, qv]) => qk === k && (v === undefined || qv === v)))) continue;
-    return { operation: route.op, labels, query };
+    const s = score(route, req, query);
+    if (!best || s > best.score) best = { route, labels, score: s };
   }
-  return undefined;
+  return best && { operation: best.route.op, labels: best.labels, query };
 }
 
 /** Converts one text value (label, query parameter, header) to the member's type. */
@@ -169,7 +197,10 @@ export function fromText(model: ServiceModel, ref: ShapeRef, text: string, tsDef
     default:
       v = text;
   }
-  if (v === undefined) throw onError(`Value '${text.slice(0, 100)}' for ${where} can not be converted to ${shape.type}`);
+  if (v === undefined) {
+    const shown = shape.sensitive ? '***' : text.slice(0, 100);
+    throw onError(`Value '${shown}' for ${where} can not be converted to ${shape.type}`);
+  }
   return v;
 }
 

@@ -64,30 +64,58 @@ const TYPE_NAMES: Record<string, string> = {
   bigdecimal: 'a BigDecimal', biginteger: 'a BigInteger', structure: 'a Structure', list: 'a List', map: 'a Map',
 };
 
-function typeError(value: unknown, shape: Shape, path: string): AwsError {
-  const at = path ? ` at '${path}'` : '';
-  if (Array.isArray(value)) return serializationError(`Start of list found where not expected${at}`);
-  if (value !== null && typeof value === 'object') {
-    return serializationError(`Start of structure or map found where not expected${at}`);
+/** A wrong JSON type deep in a document. The path is assembled while the error unwinds, so
+ * the happy path builds no path strings. */
+class JsonTypeError extends Error {
+  readonly segments: string[] = [];
+
+  constructor(readonly value: unknown, readonly shape: Shape) {
+    super('JSON type mismatch');
   }
-  return serializationError(`${tokenOf(value)} can not be converted to ${TYPE_NAMES[shape.type] ?? shape.type}${at}`);
+
+  toAwsError(base: string): AwsError {
+    const path = [base, ...this.segments.reverse()].filter(Boolean).join('.');
+    const at = path ? ` at '${path}'` : '';
+    const v = this.value;
+    if (Array.isArray(v)) return serializationError(`Start of list found where not expected${at}`);
+    if (v !== null && typeof v === 'object') return serializationError(`Start of structure or map found where not expected${at}`);
+    return serializationError(`${tokenOf(v)} can not be converted to ${TYPE_NAMES[this.shape.type] ?? this.shape.type}${at}`);
+  }
+}
+
+function within(e: unknown, segment: string): unknown {
+  if (e instanceof JsonTypeError) e.segments.push(segment);
+  return e;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function join(path: string, name: string): string {
-  return path ? `${path}.${name}` : name;
-}
-
 function tsFormat(ref: ShapeRef, shape: Shape, fallback: TimestampFormat): TimestampFormat {
   return ref.timestampFormat ?? shape.timestampFormat ?? fallback;
 }
 
-/** Reads the members of a JSON object into a structure's Params. */
-export function readJsonStructure(model: ServiceModel, shape: Shape, value: unknown, path: string): Record<string, unknown> {
-  if (!isPlainObject(value)) throw typeError(value, shape, path);
+/** Reads the members of a JSON object into a structure's Params; `path` prefixes error paths. */
+export function readJsonStructure(model: ServiceModel, shape: Shape, value: unknown, path = ''): Record<string, unknown> {
+  try {
+    return readStructure(model, shape, value);
+  } catch (e) {
+    throw e instanceof JsonTypeError ? e.toAwsError(path) : e;
+  }
+}
+
+/** Reads one JSON value as the shape `ref` points at; `path` prefixes error paths. */
+export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown, path = ''): unknown {
+  try {
+    return readValue(model, ref, value);
+  } catch (e) {
+    throw e instanceof JsonTypeError ? e.toAwsError(path) : e;
+  }
+}
+
+function readStructure(model: ServiceModel, shape: Shape, value: unknown): Record<string, unknown> {
+  if (!isPlainObject(value)) throw new JsonTypeError(value, shape);
   const table = jsonMemberTable(shape);
   const members = shape.members!;
   const out: Record<string, unknown> = {};
@@ -96,68 +124,80 @@ export function readJsonStructure(model: ServiceModel, shape: Shape, value: unkn
     if (name === undefined) continue; // unknown members (and a union's __type) are ignored
     const v = value[key];
     if (v === null || v === undefined) continue;
-    out[name] = readJsonValue(model, members[name]!, v, join(path, name));
+    try {
+      out[name] = readValue(model, members[name]!, v);
+    } catch (e) {
+      throw within(e, name);
+    }
   }
   return out;
 }
 
-export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown, path: string): unknown {
+function readValue(model: ServiceModel, ref: ShapeRef, value: unknown): unknown {
   const shape = model.shapes[ref.shape]!;
   if (shape.document) return value;
   switch (shape.type) {
     case 'structure':
-      return readJsonStructure(model, shape, value, path);
+      return readStructure(model, shape, value);
     case 'list': {
-      if (!Array.isArray(value)) throw typeError(value, shape, path);
+      if (!Array.isArray(value)) throw new JsonTypeError(value, shape);
       const out: unknown[] = [];
       const member = shape.member!;
       for (let i = 0; i < value.length; i++) {
         const item = value[i];
         if (item === null) continue;
-        out.push(readJsonValue(model, member, item, `${path}.${i + 1}.member`));
+        try {
+          out.push(readValue(model, member, item));
+        } catch (e) {
+          throw within(e, `${i + 1}.member`);
+        }
       }
       return out;
     }
     case 'map': {
-      if (!isPlainObject(value)) throw typeError(value, shape, path);
+      if (!isPlainObject(value)) throw new JsonTypeError(value, shape);
       const out: Record<string, unknown> = {};
       const valueRef = shape.value!;
       for (const key in value) {
         const item = value[key];
         if (item === null) continue;
-        setOwn(out, key, readJsonValue(model, valueRef, item, join(path, key)));
+        try {
+          setOwn(out, key, readValue(model, valueRef, item));
+        } catch (e) {
+          throw within(e, key);
+        }
       }
       return out;
     }
     case 'string':
-      if (typeof value !== 'string') throw typeError(value, shape, path);
+      if (typeof value !== 'string') throw new JsonTypeError(value, shape);
       return value;
     case 'boolean':
-      if (typeof value !== 'boolean') throw typeError(value, shape, path);
+      if (typeof value !== 'boolean') throw new JsonTypeError(value, shape);
       return value;
     case 'integer': case 'short': case 'byte':
       if (typeof value !== 'number' || !Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) {
-        throw typeError(value, shape, path);
+        throw new JsonTypeError(value, shape);
       }
       return value;
     case 'long': case 'biginteger':
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw typeError(value, shape, path);
+      if (typeof value !== 'number' || !Number.isInteger(value)) throw new JsonTypeError(value, shape);
       return value;
     case 'float': case 'double': case 'bigdecimal': {
       if (typeof value === 'number') return value;
       const special = typeof value === 'string' ? parseFloatText(value) : undefined;
-      if (special === undefined || !(Number.isNaN(special) || !Number.isFinite(special))) throw typeError(value, shape, path);
+      if (special === undefined || Number.isFinite(special)) throw new JsonTypeError(value, shape);
       return special;
     }
     case 'timestamp': {
       const d = typeof value === 'number' ? epochToDate(value)
         : typeof value === 'string' ? parseTimestamp(value, tsFormat(ref, shape, 'unixTimestamp')) : undefined;
-      if (!d) throw typeError(value, shape, path);
+      if (!d) throw new JsonTypeError(value, shape);
       return d;
     }
     case 'blob': {
       const b = typeof value === 'string' ? decodeBase64(value) : undefined;
-      if (!b) throw typeError(value, shape, path);
+      if (!b) throw new JsonTypeError(value, shape);
       return b;
     }
     default:

@@ -36,9 +36,15 @@ function unknownOperation(message: string): AwsError {
   return new AwsError('UnknownOperationException', message, { status: 400 });
 }
 
+const resolved = new WeakMap<ServiceModel, Map<string, OperationModel>>();
+
 /** Resolves the operation named by X-Amz-Target, or throws UnknownOperationException. */
 export function jsonOperation(model: ServiceModel, target: string | undefined): OperationModel {
   if (!target) throw unknownOperation('Missing X-Amz-Target header');
+  let cache = resolved.get(model);
+  if (!cache) resolved.set(model, (cache = new Map()));
+  const hit = cache.get(target);
+  if (hit) return hit;
   const dot = target.lastIndexOf('.');
   const prefix = dot < 0 ? '' : target.slice(0, dot);
   const name = target.slice(dot + 1);
@@ -46,6 +52,7 @@ export function jsonOperation(model: ServiceModel, target: string | undefined): 
   if (!op || !targetTable(model).prefixes.has(prefix)) {
     throw unknownOperation(`Unknown operation ${target.slice(0, 200)}`);
   }
+  cache.set(target, op); // only valid targets: bounded by operations x prefixes
   return op;
 }
 

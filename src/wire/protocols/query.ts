@@ -131,7 +131,10 @@ function queryScalar(ref: ShapeRef, shape: Shape, text: string, key: string): un
     default:
       return text;
   }
-  if (v === undefined) throw invalidValue(`Value '${text.slice(0, 100)}' for parameter ${key} is invalid: expected ${shape.type}`);
+  if (v === undefined) {
+    const shown = shape.sensitive ? '***' : text.slice(0, 100);
+    throw invalidValue(`Value '${shown}' for parameter ${key} is invalid: expected ${shape.type}`);
+  }
   return v;
 }
 

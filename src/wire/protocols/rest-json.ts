@@ -86,6 +86,11 @@ export const restJsonProtocol: Protocol = {
       body = JSON.stringify(writeJsonStructure(model, shape, value));
       headers['content-type'] ??= JSON_TYPE;
     }
+    // 204/304 carry no body (Omics' TagResource answers 204).
+    if (status === 204 || status === 304) {
+      delete headers['content-type'];
+      body = '';
+    }
     return { status, headers, body };
   },
 

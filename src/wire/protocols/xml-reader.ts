@@ -152,6 +152,9 @@ function readXmlScalar(ref: ShapeRef, shape: Shape, text: string, onError: XmlEr
     default:
       return text;
   }
-  if (v === undefined) throw onError(`Value '${text.trim().slice(0, 100)}' can not be converted to ${shape.type}`);
+  if (v === undefined) {
+    const shown = shape.sensitive ? '***' : text.trim().slice(0, 100);
+    throw onError(`Value '${shown}' can not be converted to ${shape.type}`);
+  }
   return v;
 }

@@ -1,39 +1,12 @@
 /**
  * Shape-driven XML output for the query protocol (IAM, STS, SNS) and rest-xml (S3). Every
- * string is escaped, and characters XML 1.0 cannot carry at all become U+FFFD, because
- * attackers control most strings we echo back.
+ * string goes through escapeXml (../xml-escape.ts), because attackers control most of them.
  */
-import type { ServiceModel, Shape, ShapeRef } from '../types.ts';
+import type { ServiceModel, Shape, ShapeRef, XmlNamespace } from '../types.ts';
+import { escapeXml, escapeXmlAttr } from '../xml-escape.ts';
 import { encodeBase64, formatFloat, formatTimestampText, toDate, toNumber } from './codecs.ts';
 
-// Characters outside the XML 1.0 Char production (C0 controls except tab/LF/CR, lone
-// surrogates, U+FFFE/U+FFFF).
-// eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const NEEDS_ESCAPE = /[&<>\r"']/;
-
-/** Escapes element text; CR is written as a character reference so parsers keep it. */
-export function escapeXml(text: string): string {
-  let s = text;
-  INVALID_XML.lastIndex = 0;
-  if (INVALID_XML.test(s)) s = s.replace(INVALID_XML, '\ufffd');
-  if (!NEEDS_ESCAPE.test(s)) return s;
-  return s.replace(/[&<>\r"']/g, (c) => {
-    switch (c) {
-      case '&': return '&amp;';
-      case '<': return '&lt;';
-      case '>': return '&gt;';
-      case '"': return '&quot;';
-      case "'": return '&apos;';
-      default: return '&#xD;';
-    }
-  });
-}
-
-/** Escapes an attribute value (also tab and newline, which attribute normalisation would eat). */
-export function escapeXmlAttr(text: string): string {
-  return escapeXml(text).replace(/\n/g, '&#xA;').replace(/\t/g, '&#x9;');
-}
+export { escapeXml, escapeXmlAttr };
 
 /** Element names come from the model, but error fields may not: keep them to a safe alphabet. */
 export function safeElementName(name: string): string {
@@ -41,8 +14,9 @@ export function safeElementName(name: string): string {
   return /^[A-Za-z_]/.test(s) ? s : `_${s}`;
 }
 
-function nsAttr(ns: { prefix?: string; uri: string } | undefined): string {
+function nsAttr(ns: XmlNamespace | undefined): string {
   if (!ns) return '';
+  if (typeof ns === 'string') return ` xmlns="${escapeXmlAttr(ns)}"`;
   return ns.prefix ? ` xmlns:${ns.prefix}="${escapeXmlAttr(ns.uri)}"` : ` xmlns="${escapeXmlAttr(ns.uri)}"`;
 }
 
