@@ -38,7 +38,9 @@ export interface StartOptions {
   log?: Logger;
 }
 
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(requested: Config, options: StartOptions = {}): Promise<RunningServer> {
+  // A copy whose port is set to the real one once listening (port 0 picks a free port).
+  const config: Config = { ...requested };
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const log = options.log ?? pino({ level: config.logLevel, base: undefined });
@@ -55,8 +57,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const providerList: ServiceProvider[] = [
     healthLakeProvider(db, config),
     cloudTrailProvider(events),
-    iamProvider(),
-    stsProvider(),
+    iamProvider,
+    stsProvider,
   ];
   const providers = new Map(providerList.map((p) => [p.signingName, p]));
   const pipeline = new ApiPipeline({ config, db, clock, ids, identities, recorder, providers, log });
@@ -69,10 +71,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   server.listen(config.port, config.host);
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
+  config.port = port;
   const running: RunningServer = {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     port,
-    config: { ...config, port },
+    config,
     db,
     events,
     root: { accessKeyId: root.accessKeyId, secretAccessKey: root.secretAccessKey },

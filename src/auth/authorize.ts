@@ -6,7 +6,7 @@ import { AwsError } from '../core/aws-error.ts';
 import type { CallContext, ServiceProvider } from '../core/service.ts';
 import type { Principal } from '../core/principal.ts';
 import type { ConditionContext, PolicySet } from './policy/types.ts';
-import { evaluatePolicies } from './policy/index.ts';
+import { accessDeniedReason, evaluatePolicies } from './policy/index.ts';
 
 const PRINCIPAL_TYPE: Record<string, string> = {
   Root: 'Account', IAMUser: 'User', AssumedRole: 'AssumedRole', FederatedUser: 'FederatedUser', AWSService: 'Service',
@@ -33,15 +33,6 @@ export function conditionContext(ctx: CallContext): ConditionContext {
   return keys;
 }
 
-function deniedMessage(principal: Principal, action: string, resource: string, reason: string): string {
-  const because =
-    reason === 'explicit-deny' ? 'with an explicit deny in an identity-based policy'
-    : reason === 'session-policy' ? `because no session policy allows the ${action} action`
-    : reason === 'permissions-boundary' ? `because no permissions boundary allows the ${action} action`
-    : `because no identity-based policy allows the ${action} action`;
-  return `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource} ${because}`;
-}
-
 /** Throws the service's AccessDenied error unless every targeted resource is allowed. */
 export function authorizeCall(
   ctx: CallContext,
@@ -57,9 +48,10 @@ export function authorizeCall(
   const policies = policiesFor(principal);
   const context = conditionContext(ctx);
   for (const resource of resources) {
-    const { decision, reason } = evaluatePolicies(policies, { action, resource, context });
-    if (decision !== 'Allow') {
-      throw new AwsError(provider.accessDenied.code, deniedMessage(principal, action, resource, reason), {
+    const result = evaluatePolicies(policies, { action, resource, context });
+    if (result.decision !== 'Allow') {
+      const message = `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource} ${accessDeniedReason(result, action)}`;
+      throw new AwsError(provider.accessDenied.code, message, {
         status: provider.accessDenied.status,
       });
     }

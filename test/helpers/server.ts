@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 
@@ -64,8 +64,8 @@ export interface AwsCliResult {
   json?: any;
 }
 
-/** Runs the real `aws` CLI against the server. */
-export function awsCli(server: { url: string }, args: string[], credentials: Credentials = ROOT, region = REGION): AwsCliResult {
+/** Runs the real `aws` CLI against the server (asynchronously: the server may share this process). */
+export async function awsCli(server: { url: string }, args: string[], credentials: Credentials = ROOT, region = REGION): Promise<AwsCliResult> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -78,8 +78,13 @@ export function awsCli(server: { url: string }, args: string[], credentials: Cre
     AWS_MAX_ATTEMPTS: '1',
   };
   if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
-  const r = spawnSync('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], { env, encoding: 'utf8', timeout: 60_000 });
-  const result: AwsCliResult = { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+  const result = await new Promise<AwsCliResult>((resolve) => {
+    execFile('aws', ['--endpoint-url', server.url, '--output', 'json', ...args], { env, encoding: 'utf8', timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        resolve({ status: code, stdout, stderr });
+      });
+  });
   if (result.status === 0 && result.stdout.trim()) result.json = JSON.parse(result.stdout);
   return result;
 }

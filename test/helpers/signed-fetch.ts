@@ -40,7 +40,7 @@ export async function signedFetch(baseUrl: string, r: RawRequest): Promise<RawRe
   const res = await fetch(`${baseUrl}${r.path ?? '/'}${qs}`, {
     method: r.method ?? 'POST',
     headers: signed.headers as Record<string, string>,
-    body: (r.method ?? 'POST') === 'GET' ? undefined : body,
+    body: (r.method ?? 'POST') === 'GET' ? undefined : typeof body === 'string' ? body : new Uint8Array(body),
   });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
