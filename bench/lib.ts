@@ -71,7 +71,8 @@ export async function load(url: string, request: SignedRequest, seconds: number,
   const result = await autocannon({
     url,
     method: request.method as 'POST',
-    headers: request.headers,
+    // autocannon writes Host and Content-Length itself; sending ours too would duplicate them.
+    headers: Object.fromEntries(Object.entries(request.headers).filter(([k]) => k !== 'host' && k !== 'content-length')),
     body: request.body,
     connections,
     pipelining: 1,

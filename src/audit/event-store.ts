@@ -44,13 +44,15 @@ interface EventRow {
   username: string | null; access_key_id: string | null; read_only: string | null; record: string;
 }
 
-const COLUMN_OF: Record<Exclude<LookupAttributeKey, 'ResourceType' | 'ResourceName'>, string> = {
-  EventId: 'event_id',
-  EventName: 'event_name',
-  ReadOnly: 'read_only',
-  Username: 'username',
-  EventSource: 'event_source',
-  AccessKeyId: 'access_key_id',
+/** Column and index per attribute. The index is named: with few distinct values (event
+ * sources, read-only) SQLite's planner otherwise prefers scanning by time. */
+const COLUMN_OF: Record<Exclude<LookupAttributeKey, 'ResourceType' | 'ResourceName'>, [string, string]> = {
+  EventId: ['event_id', 'sqlite_autoindex_events_1'],
+  EventName: ['event_name', 'events_by_name'],
+  ReadOnly: ['read_only', 'events_by_read_only'],
+  Username: ['username', 'events_by_username'],
+  EventSource: ['event_source', 'events_by_source'],
+  AccessKeyId: ['access_key_id', 'events_by_access_key'],
 };
 
 const SELECT = 'SELECT e.seq, e.event_id, e.event_name, e.event_source, e.event_time, e.username, e.access_key_id, e.read_only, e.record';
@@ -86,24 +88,28 @@ export class EventStore {
     const key = q.attribute?.key;
     let rows: EventRow[];
     if (key === 'ResourceType' || key === 'ResourceName') {
+      // Walks the resource index newest first. An event naming two matching resources appears
+      // twice; duplicates are dropped here, so fetch a little more than asked.
       const column = key === 'ResourceType' ? 'resource_type' : 'resource_name';
-      rows = this.db.stmt(
-        `${SELECT} FROM event_resources r JOIN events e ON e.seq = r.seq
+      const matches = this.db.stmt(
+        `${SELECT} FROM event_resources r INDEXED BY event_resources_by_${key === 'ResourceType' ? 'type' : 'name'} JOIN events e ON e.seq = r.seq
          WHERE r.account_id = ? AND r.region = ? AND r.${column} = ? AND e.management = 1
            AND r.event_time >= ? AND r.event_time <= ? AND (r.event_time, r.seq) < (?, ?)
-         GROUP BY r.seq ORDER BY r.event_time DESC, r.seq DESC LIMIT ?`,
-      ).all(q.accountId, q.region, q.attribute!.value, q.startTime, q.endTime, cursor.time, cursor.seq, q.limit) as EventRow[];
+         ORDER BY r.event_time DESC, r.seq DESC LIMIT ?`,
+      ).all(q.accountId, q.region, q.attribute!.value, q.startTime, q.endTime, cursor.time, cursor.seq, q.limit * 2) as EventRow[];
+      const seen = new Set<number>();
+      rows = matches.filter((r) => !seen.has(r.seq) && seen.add(r.seq)).slice(0, q.limit);
     } else if (key) {
-      const column = COLUMN_OF[key];
+      const [column, index] = COLUMN_OF[key];
       rows = this.db.stmt(
-        `${SELECT} FROM events e
+        `${SELECT} FROM events e INDEXED BY ${index}
          WHERE e.account_id = ? AND e.region = ? AND e.${column} = ? AND e.management = 1
            AND e.event_time >= ? AND e.event_time <= ? AND (e.event_time, e.seq) < (?, ?)
          ORDER BY e.event_time DESC, e.seq DESC LIMIT ?`,
       ).all(q.accountId, q.region, q.attribute!.value, q.startTime, q.endTime, cursor.time, cursor.seq, q.limit) as EventRow[];
     } else {
       rows = this.db.stmt(
-        `${SELECT} FROM events e
+        `${SELECT} FROM events e INDEXED BY events_by_time
          WHERE e.account_id = ? AND e.region = ? AND e.management = 1
            AND e.event_time >= ? AND e.event_time <= ? AND (e.event_time, e.seq) < (?, ?)
          ORDER BY e.event_time DESC, e.seq DESC LIMIT ?`,

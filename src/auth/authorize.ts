@@ -43,6 +43,7 @@ export function authorizeCall(
   const principal = ctx.principal;
   if (principal.type === 'Root') return;
   if (provider.unauthenticatedOperations?.has(ctx.operation)) return;
+  if (provider.resourcePolicyAdmits?.(ctx, ctx.operation, input)) return;
   const action = `${provider.actionPrefix}:${ctx.operation}`;
   const resources = provider.authorize?.(ctx, ctx.operation, input) ?? ['*'];
   const policies = policiesFor(principal);

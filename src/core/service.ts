@@ -65,6 +65,9 @@ export interface ServiceProvider {
   handlers: Record<string, Handler>;
   /** Resource ARNs for IAM evaluation; '*' when the operation has none. */
   authorize?(ctx: CallContext, operation: string, input: Params): Authorization['resources'];
+  /** A resource-based policy that admits the caller on its own (same account), so no
+   * identity policy is needed: e.g. a role trust policy naming the caller for AssumeRole. */
+  resourcePolicyAdmits?(ctx: CallContext, operation: string, input: Params): boolean;
   /** Operations that skip IAM evaluation (sts:GetCallerIdentity is always allowed). */
   unauthenticatedOperations?: Set<string>;
   /** Overrides the name-based read-only classification (e.g. sts:AssumeRole). */

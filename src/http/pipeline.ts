@@ -18,7 +18,7 @@ import { getServiceModel } from '../wire/models.ts';
 import { protocolFor } from '../wire/protocols/index.ts';
 import { validateInput, formatValidationMessage } from '../wire/validate.ts';
 import { readCredentialScope, verifySigV4, SigV4Failure, authError } from '../auth/sigv4/index.ts';
-import type { IdentityStore } from '../auth/identities/index.ts';
+import type { IdentityStore, ResolvedCredentials } from '../auth/identities/index.ts';
 import { authorizeCall } from '../auth/authorize.ts';
 import type { Recorder } from '../audit/recorder.ts';
 import { noCredentialsResponse, unknownServiceResponse } from './unrouted.ts';
@@ -63,8 +63,9 @@ export class ApiPipeline {
 
     const now = this.deps.clock.now();
     let verified;
+    let credentials: ResolvedCredentials | undefined;
     try {
-      verified = verifySigV4(req, (id) => this.deps.identities.lookupCredentials(id), now);
+      verified = verifySigV4(req, (id) => (credentials = this.deps.identities.lookupCredentials(id)), now);
     } catch (e) {
       if (!(e instanceof SigV4Failure)) throw e;
       log.authFailure = e.kind;
@@ -72,8 +73,7 @@ export class ApiPipeline {
       log.errorCode = err.code;
       return protocol.serializeError(model, err, requestId);
     }
-    const credentials = this.deps.identities.lookupCredentials(verified.accessKeyId)!;
-    const principal = credentials.principal;
+    const principal = credentials!.principal;
     log.principal = principal.arn;
 
     let operation: OperationModel;
@@ -104,7 +104,7 @@ export class ApiPipeline {
     };
 
     try {
-      const output = this.deps.db.transaction(() => {
+      const output = await this.deps.db.batched(() => {
         this.checkInput(provider, model, operation, input);
         authorizeCall(ctx, provider, (p) => this.deps.identities.policiesFor(p), input);
         const handler = provider.handlers[operation.name];
@@ -123,7 +123,7 @@ export class ApiPipeline {
       const error = isAwsError(e) ? e : this.internalError(e, log);
       // The change rolled back; the refused or failed call is still an event.
       ctx.resources.length = 0;
-      this.deps.db.transaction(() => this.deps.recorder.recordCall(ctx, provider, model, operation, input, { error }));
+      await this.deps.db.batched(() => this.deps.recorder.recordCall(ctx, provider, model, operation, input, { error }));
       return this.errorResponse(protocol, model, error, requestId, log);
     }
   }

@@ -18,6 +18,8 @@ export class Db {
   readonly sql: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
+  /** The open group-commit batch: resolves once its COMMIT is done. */
+  private batch: Promise<void> | undefined;
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -26,6 +28,11 @@ export class Db {
     this.sql.pragma('synchronous = NORMAL');
     this.sql.pragma('foreign_keys = ON');
     this.sql.pragma('busy_timeout = 5000');
+    // Audit indexes are touched on every call: keep their pages in memory, checkpoint less often.
+    this.sql.pragma('cache_size = -65536');
+    this.sql.pragma('mmap_size = 268435456');
+    this.sql.pragma('wal_autocheckpoint = 4000');
+    this.sql.pragma('temp_store = MEMORY');
     this.runInTransaction = this.sql.transaction((fn: () => unknown) => fn());
     this.migrate();
   }
@@ -40,10 +47,44 @@ export class Db {
     return s;
   }
 
-  /** Runs fn in one IMMEDIATE transaction: all of its writes commit together or not at all. */
+  /** Runs fn in one IMMEDIATE transaction: all of its writes commit together or not at all.
+   * Inside an open transaction (or batch) it becomes a savepoint of it. */
   transaction<T>(fn: () => T): T {
-    if (this.sql.inTransaction) return fn();
     return this.runInTransaction.immediate(fn) as T;
+  }
+
+  /**
+   * Group commit. fn's writes are atomic (a savepoint) and durable once the returned promise
+   * resolves: every call made in the same event-loop turn shares one transaction, committed
+   * when the turn ends. Callers acknowledge only after it resolves, so an acknowledged change
+   * survives a crash, yet a burst of N calls costs one commit instead of N (each commit writes
+   * every touched index page to the WAL, which dominated the cost of audited calls).
+   */
+  async batched<T>(fn: () => T): Promise<T> {
+    if (!this.batch) this.batch = this.openBatch();
+    const committed = this.batch;
+    const result = this.transaction(fn);
+    await committed;
+    return result;
+  }
+
+  private openBatch(): Promise<void> {
+    this.sql.exec('BEGIN IMMEDIATE');
+    const committed = new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.batch = undefined;
+        try {
+          this.sql.exec('COMMIT');
+          resolve();
+        } catch (err) {
+          if (this.sql.inTransaction) this.sql.exec('ROLLBACK');
+          reject(err);
+        }
+      });
+    });
+    // Callers whose own work failed never await the batch; its failure reaches those who do.
+    committed.catch(() => undefined);
+    return committed;
   }
 
   close(): void {

@@ -190,6 +190,25 @@ describe('foundation: identities, HealthLake and Event history', () => {
     assert.equal(assume!.record.responseElements.credentials.secretAccessKey, undefined);
   });
 
+  it('a trust policy naming the caller admits it alone; one naming only the account needs an identity policy', async () => {
+    const iam = new IAMClient(clientOptions(server));
+    await iam.send(new CreateUserCommand({ UserName: 'bob' }));
+    const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'bob' }));
+    const bob = { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! };
+    const trust = (principal: string) => JSON.stringify({
+      Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
+    });
+    await iam.send(new CreateRoleCommand({ RoleName: 'names-bob', AssumeRolePolicyDocument: trust(`arn:aws:iam::${ACCOUNT}:user/bob`) }));
+    await iam.send(new CreateRoleCommand({ RoleName: 'names-account', AssumeRolePolicyDocument: trust(`arn:aws:iam::${ACCOUNT}:root`) }));
+    const sts = new STSClient(clientOptions(server, bob));
+    const ok = await sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/names-bob`, RoleSessionName: 'direct' }));
+    assert.match(ok.Credentials!.AccessKeyId!, /^ASIA/);
+    await assert.rejects(
+      sts.send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${ACCOUNT}:role/names-account`, RoleSessionName: 'via-account' })),
+      (err: any) => err.name === 'AccessDenied' && /not authorized to perform: sts:AssumeRole/.test(err.message),
+    );
+  });
+
   it('a bad signature is refused and not recorded', async () => {
     const before = server.events.count();
     const hl = new HealthLakeClient(clientOptions(server, { ...alice, secretAccessKey: 'wrong-secret-wrong-secret-wrong-secret00' }));

@@ -8,7 +8,7 @@ import type { Principal } from '../../core/principal.ts';
 import type { CallContext, Handler } from '../../core/service.ts';
 import type { Params } from '../../wire/types.ts';
 import type { ConditionContext, TrustCaller } from '../../auth/policy/types.ts';
-import { trustPolicyAllows } from '../../auth/policy/index.ts';
+import { evaluateTrustPolicy, trustPolicyAllows } from '../../auth/policy/index.ts';
 import { RoleRepo, assumedRoleArn, parseIamArn, type RoleRecord } from '../../auth/identities/index.ts';
 import { issueCredentials, readSessionPolicies } from './credentials.ts';
 import { Violations, accessDenied, stsValidation } from './validation.ts';
@@ -67,6 +67,17 @@ function rejectUnsupported(input: Params): void {
   if (input.SerialNumber !== undefined || input.TokenCode !== undefined) {
     throw accessDenied('MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.');
   }
+}
+
+/**
+ * AWS's same-account rule: a trust policy that names the caller itself (not just its account)
+ * admits it without any identity policy allowing sts:AssumeRole.
+ */
+export function trustPolicyNamesCaller(ctx: CallContext, input: Params): boolean {
+  const role = findRole(ctx, String(input.RoleArn ?? ''));
+  if (!role || role.accountId !== ctx.principal.accountId || ctx.principal.type === 'FederatedUser') return false;
+  const result = evaluateTrustPolicy(role.trustPolicy, trustCaller(ctx.principal), 'sts:AssumeRole', trustContext(ctx, input));
+  return result.allowed && result.matchedBy === 'principal';
 }
 
 const AssumeRole: Handler = (ctx, input) => {

@@ -1,6 +1,6 @@
 /** AWS Security Token Service (query protocol). GetCallerIdentity needs no permission. */
 import type { Handler, ServiceProvider } from '../../core/service.ts';
-import { assumeRoleHandlers } from './assume-role.ts';
+import { assumeRoleHandlers, trustPolicyNamesCaller } from './assume-role.ts';
 import { sessionTokenHandlers } from './session-tokens.ts';
 
 /** UserId / Account / Arn exactly as the principal authenticated (userIdentity's principalId). */
@@ -19,4 +19,5 @@ export const stsProvider: ServiceProvider = {
   handlers: { GetCallerIdentity, ...assumeRoleHandlers, ...sessionTokenHandlers },
   authorize: (_ctx, operation, input) => [operation === 'AssumeRole' && typeof input.RoleArn === 'string' ? input.RoleArn : '*'],
   unauthenticatedOperations: new Set(['GetCallerIdentity']),
+  resourcePolicyAdmits: (ctx, operation, input) => operation === 'AssumeRole' && trustPolicyNamesCaller(ctx, input),
 };
