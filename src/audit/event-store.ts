@@ -94,9 +94,9 @@ export class EventStore {
       const matches = this.db.stmt(
         `${SELECT} FROM event_resources r INDEXED BY event_resources_by_${key === 'ResourceType' ? 'type' : 'name'} JOIN events e ON e.seq = r.seq
          WHERE r.account_id = ? AND r.region = ? AND r.${column} = ? AND e.management = 1
-           AND r.event_time >= ? AND r.event_time <= ? AND (r.event_time, r.seq) < (?, ?)
+           AND r.event_time >= ? AND r.event_time <= ? AND (r.event_time < ? OR (r.event_time = ? AND r.seq < ?))
          ORDER BY r.event_time DESC, r.seq DESC LIMIT ?`,
-      ).all(q.accountId, q.region, q.attribute!.value, q.startTime, q.endTime, cursor.time, cursor.seq, q.limit * 2) as EventRow[];
+      ).all(q.accountId, q.region, q.attribute!.value, q.startTime, q.endTime, cursor.time, cursor.time, cursor.seq, q.limit * 2) as EventRow[];
       const seen = new Set<number>();
       rows = matches.filter((r) => !seen.has(r.seq) && seen.add(r.seq)).slice(0, q.limit);
     } else if (key) {
@@ -104,16 +104,16 @@ export class EventStore {
       rows = this.db.stmt(
         `${SELECT} FROM events e INDEXED BY ${index}
          WHERE e.account_id = ? AND e.region = ? AND e.${column} = ? AND e.management = 1
-           AND e.event_time >= ? AND e.event_time <= ? AND (e.event_time, e.seq) < (?, ?)
+           AND e.event_time >= ? AND e.event_time <= ? AND (e.event_time < ? OR (e.event_time = ? AND e.seq < ?))
          ORDER BY e.event_time DESC, e.seq DESC LIMIT ?`,
-      ).all(q.accountId, q.region, q.attribute!.value, q.startTime, q.endTime, cursor.time, cursor.seq, q.limit) as EventRow[];
+      ).all(q.accountId, q.region, q.attribute!.value, q.startTime, q.endTime, cursor.time, cursor.time, cursor.seq, q.limit) as EventRow[];
     } else {
       rows = this.db.stmt(
         `${SELECT} FROM events e INDEXED BY events_by_time
          WHERE e.account_id = ? AND e.region = ? AND e.management = 1
-           AND e.event_time >= ? AND e.event_time <= ? AND (e.event_time, e.seq) < (?, ?)
+           AND e.event_time >= ? AND e.event_time <= ? AND (e.event_time < ? OR (e.event_time = ? AND e.seq < ?))
          ORDER BY e.event_time DESC, e.seq DESC LIMIT ?`,
-      ).all(q.accountId, q.region, q.startTime, q.endTime, cursor.time, cursor.seq, q.limit) as EventRow[];
+      ).all(q.accountId, q.region, q.startTime, q.endTime, cursor.time, cursor.time, cursor.seq, q.limit) as EventRow[];
     }
     return this.withResources(rows);
   }
