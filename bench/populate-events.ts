@@ -21,8 +21,9 @@ export function populateEvents(dataFile: string, accountId: string, count: numbe
   const spanMs = 30 * 86_400_000;
   let seed = 42;
   const rand = (n: number) => {
+    // The low bits of this LCG repeat with short periods; take the high ones.
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed % n;
+    return (seed >>> 8) % n;
   };
   const batch = 10_000;
   for (let done = 0; done < count; done += batch) {

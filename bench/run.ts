@@ -83,6 +83,8 @@ async function lookupLatencies(): Promise<{ rows: LookupLatency[]; populateSecon
         const body = attribute === '(none)' ? { MaxResults: 50 } : { LookupAttributes: [{ AttributeKey: attribute, AttributeValue: value }], MaxResults: 50 };
         requests.push(await signJsonRequest(server.port, ROOT, 'cloudtrail', 'CloudTrail_20131101.LookupEvents', 'application/x-amz-json-1.1', body));
       }
+      // Warm-up, not measured: the first queries of an attribute read its index pages from disk.
+      for (const signed of requests.slice(0, 20)) await postJson(server.port, signed, agent);
       const latencies: number[] = [];
       let results = 0;
       for (const signed of requests) {
@@ -140,7 +142,7 @@ async function main() {
     `| (c) cost of auditing on writes | ${fmt(auditCost * 100, 1)}% | ≤ 10% | ${auditCost <= 0.1 ? 'met' : 'NOT met'} |`,
     `| (d) LookupEvents worst p99 at ${fmt(EVENTS)} events | ${fmt(worstP99, 2)} ms | ≤ 20 ms | ${worstP99 <= 20 ? 'met' : 'NOT met'} |`,
     '',
-    `### (d) LookupEvents latency at ${fmt(EVENTS)} events (MaxResults 50, sequential signed requests over one keep-alive connection)`,
+    `### (d) LookupEvents latency at ${fmt(EVENTS)} events (MaxResults 50, sequential signed requests over one keep-alive connection, after 20 unmeasured warm-up requests per attribute)`,
     '',
     `Events were written straight to the store (${fmt(lookups.populateSeconds, 1)} s, ${fmt(EVENTS / lookups.populateSeconds)} events/s with all lookup indexes).`,
     '',

@@ -262,3 +262,30 @@ export function setOwn(obj: Record<string, unknown>, key: string, value: unknown
   if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
   else obj[key] = value;
 }
+
+/**
+ * One text value (query parameter, XML text, label, header) as the member's type, or
+ * undefined when the text is not a valid value of that type. Structures, lists and maps are
+ * not scalars: their text is returned unchanged.
+ */
+export function parseScalarText(
+  type: string,
+  text: string,
+  timestampFormat: TimestampFormat,
+  blobText: (text: string) => string = (t) => t,
+): unknown {
+  switch (type) {
+    case 'integer': case 'long': case 'short': case 'byte': case 'biginteger':
+      return parseIntegerText(text);
+    case 'float': case 'double': case 'bigdecimal':
+      return parseFloatText(text);
+    case 'boolean':
+      return parseBooleanText(text);
+    case 'timestamp':
+      return parseTimestamp(text, timestampFormat);
+    case 'blob':
+      return decodeBase64(blobText(text));
+    default:
+      return text;
+  }
+}

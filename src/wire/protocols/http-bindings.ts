@@ -6,8 +6,8 @@
 import { AwsError } from '../../core/aws-error.ts';
 import type { HttpRequest, OperationModel, ServiceModel, Shape, ShapeRef } from '../types.ts';
 import {
-  decodeBase64, encodeBase64, formatFloat, formatTimestampText, parseBooleanText, parseFloatText, parseIntegerText,
-  parseQueryPairs, parseTimestamp, percentDecode, quoteHeaderItem, setOwn, splitHeaderList, splitHttpDateList, toDate,
+  decodeBase64, encodeBase64, formatFloat, formatTimestampText, parseScalarText,
+  parseQueryPairs, percentDecode, quoteHeaderItem, setOwn, splitHeaderList, splitHttpDateList, toDate,
   toNumber, type TimestampFormat,
 } from './codecs.ts';
 
@@ -171,32 +171,9 @@ export function matchRoute(model: ServiceModel, req: HttpRequest, onError = defa
 export function fromText(model: ServiceModel, ref: ShapeRef, text: string, tsDefault: TimestampFormat, where: string,
   onError: BindingErrorFactory): unknown {
   const shape = model.shapes[ref.shape]!;
-  let v: unknown;
-  switch (shape.type) {
-    case 'string':
-      if (ref.jsonvalue) {
-        const b = decodeBase64(text);
-        v = b?.toString('utf8');
-      } else v = text;
-      break;
-    case 'integer': case 'long': case 'short': case 'byte': case 'biginteger':
-      v = parseIntegerText(text);
-      break;
-    case 'float': case 'double': case 'bigdecimal':
-      v = parseFloatText(text);
-      break;
-    case 'boolean':
-      v = parseBooleanText(text);
-      break;
-    case 'timestamp':
-      v = parseTimestamp(text, ref.timestampFormat ?? shape.timestampFormat ?? tsDefault);
-      break;
-    case 'blob':
-      v = decodeBase64(text);
-      break;
-    default:
-      v = text;
-  }
+  const v = shape.type === 'string' && ref.jsonvalue
+    ? decodeBase64(text)?.toString('utf8')
+    : parseScalarText(shape.type, text, ref.timestampFormat ?? shape.timestampFormat ?? tsDefault);
   if (v === undefined) {
     const shown = shape.sensitive ? '***' : text.slice(0, 100);
     throw onError(`Value '${shown}' for ${where} can not be converted to ${shape.type}`);

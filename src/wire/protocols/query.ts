@@ -6,7 +6,7 @@
 import { AwsError } from '../../core/aws-error.ts';
 import type { HttpRequest, HttpResponse, OperationModel, ParsedRequest, Protocol, ServiceModel, Shape, ShapeRef } from '../types.ts';
 import {
-  decodeBase64, mediaType, parseBooleanText, parseFloatText, parseIntegerText, parseQueryPairs, parseTimestamp, setOwn,
+  mediaType, parseQueryPairs, parseScalarText, setOwn,
   utf8Text,
 } from './codecs.ts';
 import { errorInfo } from './errors.ts';
@@ -109,28 +109,7 @@ function readQueryValue(model: ServiceModel, ref: ShapeRef, node: QueryNode, key
 }
 
 function queryScalar(ref: ShapeRef, shape: Shape, text: string, key: string): unknown {
-  let v: unknown;
-  switch (shape.type) {
-    case 'string':
-      return text;
-    case 'integer': case 'long': case 'short': case 'byte': case 'biginteger':
-      v = parseIntegerText(text);
-      break;
-    case 'float': case 'double': case 'bigdecimal':
-      v = parseFloatText(text);
-      break;
-    case 'boolean':
-      v = parseBooleanText(text);
-      break;
-    case 'timestamp':
-      v = parseTimestamp(text, ref.timestampFormat ?? shape.timestampFormat ?? 'iso8601');
-      break;
-    case 'blob':
-      v = decodeBase64(text);
-      break;
-    default:
-      return text;
-  }
+  const v = parseScalarText(shape.type, text, ref.timestampFormat ?? shape.timestampFormat ?? 'iso8601');
   if (v === undefined) {
     const shown = shape.sensitive ? '***' : text.slice(0, 100);
     throw invalidValue(`Value '${shown}' for parameter ${key} is invalid: expected ${shape.type}`);

@@ -6,7 +6,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { AwsError } from '../../core/aws-error.ts';
 import type { ServiceModel, Shape, ShapeRef } from '../types.ts';
-import { decodeBase64, parseBooleanText, parseFloatText, parseIntegerText, parseTimestamp, setOwn } from './codecs.ts';
+import { parseScalarText, setOwn } from './codecs.ts';
 
 /** A parsed element: its text when it has no children or attributes, else an object whose
  * keys are child names (each an array of elements), '#text' and '@_attribute'. */
@@ -130,28 +130,7 @@ export function readXmlValue(model: ServiceModel, ref: ShapeRef, node: XmlNode, 
 }
 
 function readXmlScalar(ref: ShapeRef, shape: Shape, text: string, onError: XmlErrorFactory): unknown {
-  let v: unknown;
-  switch (shape.type) {
-    case 'string':
-      return text;
-    case 'integer': case 'long': case 'short': case 'byte': case 'biginteger':
-      v = parseIntegerText(text);
-      break;
-    case 'float': case 'double': case 'bigdecimal':
-      v = parseFloatText(text);
-      break;
-    case 'boolean':
-      v = parseBooleanText(text);
-      break;
-    case 'timestamp':
-      v = parseTimestamp(text, ref.timestampFormat ?? shape.timestampFormat ?? 'iso8601');
-      break;
-    case 'blob':
-      v = decodeBase64(text.replace(/\s+/g, ''));
-      break;
-    default:
-      return text;
-  }
+  const v = parseScalarText(shape.type, text, ref.timestampFormat ?? shape.timestampFormat ?? 'iso8601', (t: string) => t.replace(/\s+/g, ''));
   if (v === undefined) {
     const shown = shape.sensitive ? '***' : text.trim().slice(0, 100);
     throw onError(`Value '${shown}' can not be converted to ${shape.type}`);
