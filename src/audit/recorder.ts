@@ -10,7 +10,7 @@ import { buildRecord, type CloudTrailRecord } from './record.ts';
 import { toEventParameters } from './parameters.ts';
 import type { EventStore } from './event-store.ts';
 
-const READ_ONLY_OPERATION = /^(Get|Describe|List|Lookup|Search|Head|BatchGet|Query|Scan|Select|Read|VersionRead|Check|Validate|Download|Export(?!.*Job))/;
+const READ_ONLY_OPERATION = /^(Get|Describe|List|Lookup|Search|Head|BatchGet|Query|Scan|Select|Read|VersionRead|Check|Validate|Download)/;
 
 export function isReadOnlyOperation(name: string): boolean {
   return READ_ONLY_OPERATION.test(name);
