@@ -5,6 +5,7 @@
 import { AwsError } from '../core/aws-error.ts';
 import type { CallContext, ServiceProvider } from '../core/service.ts';
 import type { Principal } from '../core/principal.ts';
+import { isoSeconds } from '../core/clock.ts';
 import type { ConditionContext, PolicySet } from './policy/types.ts';
 import { accessDeniedReason, evaluatePolicies } from './policy/index.ts';
 
@@ -21,7 +22,7 @@ export function conditionContext(ctx: CallContext): ConditionContext {
     'aws:PrincipalAccount': p.accountId,
     'aws:PrincipalType': PRINCIPAL_TYPE[p.type] ?? p.type,
     'aws:userid': p.principalId,
-    'aws:CurrentTime': ctx.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    'aws:CurrentTime': isoSeconds(ctx.now),
     'aws:EpochTime': String(Math.floor(ctx.now.getTime() / 1000)),
     'aws:SecureTransport': 'false',
   };

@@ -4,6 +4,7 @@
  * left them out.
  */
 import type { ConditionContext } from './types.ts';
+import { isoSeconds } from '../../core/clock.ts';
 
 export type ContextValue = string | string[];
 
@@ -30,7 +31,7 @@ export class Lookup {
     }
     const v = map.get(key);
     if (v !== undefined) return v;
-    if (key === 'aws:currenttime') return new Date(this.nowMs()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    if (key === 'aws:currenttime') return isoSeconds(new Date(this.nowMs()));
     if (key === 'aws:epochtime') return String(Math.floor(this.nowMs() / 1000));
     return undefined;
   }

@@ -21,6 +21,4 @@ export function parseHttpDate(s: string): Date | undefined {
 }
 
 /** `2013-05-24T00:00:00Z`, S3's ServerTime/Expires format. */
-export function formatIsoSeconds(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+export { isoSeconds as formatIsoSeconds } from '../../core/clock.ts';

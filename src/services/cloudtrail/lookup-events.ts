@@ -3,32 +3,14 @@
  * inclusive time range, newest first, up to 50 per page, management events of the region called,
  * within the retention window. NextToken is bound to the parameters it was issued for.
  */
-import { createHash } from 'node:crypto';
 import { AwsError } from '../../core/aws-error.ts';
-import type { CallContext, Handler } from '../../core/service.ts';
+import type { Handler } from '../../core/service.ts';
 import type { Params } from '../../wire/types.ts';
 import type { EventStore, LookupAttributeKey, StoredEvent } from '../../audit/event-store.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import { decodeToken, encodeToken } from '../shared/page-token.ts';
 
 const MAX_RESULTS = 50;
-
-interface Cursor { t: number; s: number; h: string }
-
-function paramsHash(ctx: CallContext, attribute: unknown, start: unknown, end: unknown, category: unknown): string {
-  return createHash('sha256')
-    .update(JSON.stringify([ctx.accountId, ctx.region, attribute ?? null, start ?? null, end ?? null, category ?? null]))
-    .digest('base64url').slice(0, 22);
-}
-
-function decodeCursor(token: string, hash: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Cursor;
-    if (Number.isSafeInteger(c.t) && Number.isSafeInteger(c.s) && c.h === hash) return c;
-  } catch {
-    // invalid token: reported below
-  }
-  throw new AwsError('InvalidNextTokenException', 'Invalid NextToken.');
-}
 
 function toApiEvent(e: StoredEvent): Params {
   const out: Params = {
@@ -64,8 +46,11 @@ export function lookupEventsHandler(events: EventStore): Handler {
     const start = input.StartTime instanceof Date ? Math.floor(input.StartTime.getTime() / 1000) : retentionStart;
     const end = input.EndTime instanceof Date ? Math.floor(input.EndTime.getTime() / 1000) : nowSeconds;
     if (start > end) throw new AwsError('InvalidTimeRangeException', 'Start time must be before end time.');
-    const hash = paramsHash(ctx, attributes[0], input.StartTime, input.EndTime, category);
-    const cursor = input.NextToken ? decodeCursor(input.NextToken as string, hash) : undefined;
+    // A NextToken is valid only with the parameters it was issued for.
+    const bound = [ctx.accountId, ctx.region, attributes[0] ?? null, input.StartTime ?? null, input.EndTime ?? null, category ?? null];
+    const cursor = input.NextToken
+      ? decodeToken(input.NextToken as string, 'LookupEvents', bound, ['t', 's'] as const, 'InvalidNextTokenException')
+      : undefined;
     const limit = (input.MaxResults as number | undefined) ?? MAX_RESULTS;
 
     // Insights events are the only kind EventCategory=insight returns; this server makes none.
@@ -84,7 +69,7 @@ export function lookupEventsHandler(events: EventStore): Handler {
     const out: Params = { Events: page.slice(0, limit).map(toApiEvent) };
     if (page.length > limit) {
       const last = page[limit - 1]!;
-      out.NextToken = Buffer.from(JSON.stringify({ t: last.eventTime, s: last.seq, h: hash })).toString('base64url');
+      out.NextToken = encodeToken({ t: last.eventTime, s: last.seq }, 'LookupEvents', bound);
     }
     return out;
   };

@@ -1,24 +1,39 @@
 /**
- * Opaque pagination tokens for offset-paged lists. A token names its operation and a hash of
- * the filters it was issued for, so it cannot be replayed with other parameters.
+ * Opaque pagination tokens. A token carries its position and a fingerprint of the operation and
+ * parameters it was issued for, so it cannot be replayed with other parameters; anything else
+ * (forged, truncated, reused elsewhere) is refused with the service's own error code.
  */
 import { createHash } from 'node:crypto';
 import { AwsError } from '../../core/aws-error.ts';
 
-function fingerprint(operation: string, filter: unknown): string {
-  return createHash('sha256').update(operation).update(JSON.stringify(filter ?? null)).digest('base64url').slice(0, 16);
+function fingerprint(operation: string, params: unknown): string {
+  return createHash('sha256').update(operation).update(JSON.stringify(params ?? null)).digest('base64url').slice(0, 16);
 }
 
-export function encodePageToken(offset: number, operation: string, filter: unknown): string {
-  return Buffer.from(JSON.stringify({ o: offset, f: fingerprint(operation, filter) })).toString('base64url');
+export function encodeToken(position: Record<string, number>, operation: string, params: unknown): string {
+  return Buffer.from(JSON.stringify({ ...position, f: fingerprint(operation, params) })).toString('base64url');
 }
 
-export function decodePageToken(token: string, operation: string, filter: unknown, code = 'ValidationException'): number {
+/** The position fields named in `fields`, each a non-negative safe integer. */
+export function decodeToken<K extends string>(
+  token: string, operation: string, params: unknown, fields: readonly K[], code = 'ValidationException',
+): Record<K, number> {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o?: unknown; f?: unknown };
-    if (Number.isSafeInteger(parsed.o) && (parsed.o as number) >= 0 && parsed.f === fingerprint(operation, filter)) return parsed.o as number;
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const valid = parsed.f === fingerprint(operation, params)
+      && fields.every((k) => Number.isSafeInteger(parsed[k]) && (parsed[k] as number) >= 0);
+    if (valid) return Object.fromEntries(fields.map((k) => [k, parsed[k] as number])) as Record<K, number>;
   } catch {
     // fall through to the error below
   }
-  throw new AwsError(code, 'Invalid pagination token.');
+  throw new AwsError(code, code === 'ValidationException' ? 'Invalid pagination token.' : 'Invalid NextToken.');
+}
+
+/** Offset-paged lists. */
+export function encodePageToken(offset: number, operation: string, params: unknown): string {
+  return encodeToken({ o: offset }, operation, params);
+}
+
+export function decodePageToken(token: string, operation: string, params: unknown, code = 'ValidationException'): number {
+  return decodeToken(token, operation, params, ['o'] as const, code).o;
 }
