@@ -27,6 +27,15 @@ export interface Config {
   datastoreTransitionSeconds: number;
   /** Days a DELETED datastore stays visible in Describe/List. */
   deletedDatastoreRetentionDays: number;
+  /** Seconds between trail log file deliveries (AWS: about 5 minutes). */
+  deliveryIntervalSeconds: number;
+  /** Seconds each digest file covers (AWS: one hour). */
+  digestIntervalSeconds: number;
+  /** A trail's log file is cut early once its uncompressed records reach this size. */
+  logFileMaxBytes: number;
+  /** The organization (o-...) whose management account is accountId, with its member accounts. */
+  organizationId?: string;
+  memberAccountIds: string[];
   /** Turns the audit recorder off (benchmarks only: measures auditing's cost). */
   auditEnabled: boolean;
   logLevel: string;
@@ -63,12 +72,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustedProxies: (env.HEALTHTRAIL_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     datastoreTransitionSeconds: num(env.HEALTHTRAIL_DATASTORE_TRANSITION_SECONDS, 0),
     deletedDatastoreRetentionDays: num(env.HEALTHTRAIL_DELETED_DATASTORE_RETENTION_DAYS, 7),
+    deliveryIntervalSeconds: Math.max(1, num(env.HEALTHTRAIL_DELIVERY_INTERVAL_SECONDS, 60)),
+    digestIntervalSeconds: Math.max(1, num(env.HEALTHTRAIL_DIGEST_INTERVAL_SECONDS, 3600)),
+    logFileMaxBytes: num(env.HEALTHTRAIL_LOG_FILE_MAX_BYTES, 16 * 1024 * 1024),
+    organizationId: env.HEALTHTRAIL_ORGANIZATION_ID || undefined,
+    memberAccountIds: (env.HEALTHTRAIL_MEMBER_ACCOUNT_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     auditEnabled: bool(env.HEALTHTRAIL_AUDIT, true),
     logLevel: env.HEALTHTRAIL_LOG_LEVEL ?? 'info',
     ...overrides,
   };
   if ((config.rootAccessKeyId === undefined) !== (config.rootSecretAccessKey === undefined)) {
     throw new Error('set both HEALTHTRAIL_ROOT_ACCESS_KEY_ID and HEALTHTRAIL_ROOT_SECRET_ACCESS_KEY, or neither');
+  }
+  if (config.organizationId !== undefined && !/^o-[a-z0-9]{10,32}$/.test(config.organizationId)) {
+    throw new Error('HEALTHTRAIL_ORGANIZATION_ID must look like o-xxxxxxxxxx');
+  }
+  for (const id of config.memberAccountIds) {
+    if (!/^\d{12}$/.test(id)) throw new Error(`HEALTHTRAIL_MEMBER_ACCOUNT_IDS: ${id} is not a 12-digit account id`);
   }
   return config;
 }

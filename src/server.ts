@@ -21,6 +21,11 @@ import { cloudTrailProvider } from './services/cloudtrail/index.ts';
 import { iamProvider } from './services/iam/index.ts';
 import { stsProvider } from './services/sts/index.ts';
 import { writeCredentialsFile, type RootCredentials } from './credentials-file.ts';
+import { TrailStore } from './trails/trail-store.ts';
+import { DeliveryStore } from './trails/delivery-store.ts';
+import { SigningKeys } from './trails/signing-keys.ts';
+import { TrailDelivery } from './trails/delivery.ts';
+import type { Organization, TrailBuckets } from './trails/ports.ts';
 
 export interface RunningServer {
   url: string;
@@ -54,9 +59,22 @@ export async function startServer(requested: Config, options: StartOptions = {})
   const events = new EventStore(db);
   const recorder = new Recorder(events, config.eventVersion, config.auditEnabled);
 
+  const organization = organizationOf(config);
+  for (const member of organization?.accountIds ?? []) identities.ensureAccount(member);
+  const trails = new TrailStore(db);
+  const signingKeys = new SigningKeys(db);
+  const buckets: TrailBuckets = noBuckets;
+  const delivery = new TrailDelivery({
+    db, committedEvents: new EventStore(db.openReader()), trails, files: new DeliveryStore(db), keys: signingKeys,
+    buckets, clock, log, options: {
+      intervalSeconds: config.deliveryIntervalSeconds, digestIntervalSeconds: config.digestIntervalSeconds,
+      maxFileBytes: config.logFileMaxBytes, organization,
+    },
+  });
+
   const providerList: ServiceProvider[] = [
     healthLakeProvider(db, config),
-    cloudTrailProvider(events),
+    cloudTrailProvider(events, { trails, events, keys: signingKeys, buckets, organization }),
     iamProvider,
     stsProvider,
   ];
@@ -80,11 +98,30 @@ export async function startServer(requested: Config, options: StartOptions = {})
     events,
     root: { accessKeyId: root.accessKeyId, secretAccessKey: root.secretAccessKey },
     async close() {
+      await delivery.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       db.close();
     },
   };
+  delivery.start();
   if (root.created) writeCredentialsFile(config.dataDir, running.root, config.defaultRegion);
   return running;
 }
+
+function organizationOf(config: Config): Organization | undefined {
+  if (!config.organizationId) return undefined;
+  return {
+    id: config.organizationId,
+    managementAccountId: config.accountId,
+    accountIds: [config.accountId, ...config.memberAccountIds.filter((id) => id !== config.accountId)],
+  };
+}
+
+/** Until the S3 service is composed in, no bucket exists for trails. */
+const noBuckets: TrailBuckets = {
+  bucketOwner: () => undefined,
+  putObject: async () => {
+    throw Object.assign(new Error('NoSuchBucket'), { code: 'NoSuchBucket' });
+  },
+};

@@ -39,6 +39,19 @@ export interface StoredEvent {
   resources: { type: string | null; name: string | null }[];
 }
 
+/** An event as trail delivery reads it. */
+export interface RecordedEvent {
+  seq: number;
+  accountId: string;
+  region: string;
+  eventTime: number;
+  eventName: string;
+  eventSource: string;
+  readOnly: string | null;
+  category: string;
+  record: string;
+}
+
 interface EventRow {
   seq: number; event_id: string; event_name: string; event_source: string; event_time: number;
   username: string | null; access_key_id: string | null; read_only: string | null; record: string;
@@ -116,6 +129,20 @@ export class EventStore {
       ).all(q.accountId, q.region, q.startTime, q.endTime, cursor.time, cursor.time, cursor.seq, q.limit) as EventRow[];
     }
     return this.withResources(rows);
+  }
+
+  /** Events after `seq` in the order they were recorded, all categories (trail delivery). */
+  readAfter(seq: number, upToSeq: number, limit: number): RecordedEvent[] {
+    return this.db.stmt(
+      `SELECT seq, account_id AS accountId, region, event_time AS eventTime, event_name AS eventName,
+              event_source AS eventSource, read_only AS readOnly, category, record
+       FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+    ).all(seq, upToSeq, limit) as RecordedEvent[];
+  }
+
+  /** The newest sequence number (0 when empty). */
+  lastSeq(): number {
+    return (this.db.stmt('SELECT max(seq) AS s FROM events').get() as { s: number | null }).s ?? 0;
   }
 
   /** Count of stored events (all categories); used by tests and benchmarks. */

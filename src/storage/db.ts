@@ -21,7 +21,15 @@ export class Db {
   /** The open group-commit batch: resolves once its COMMIT is done. */
   private batch: Promise<void> | undefined;
 
-  constructor(file: string) {
+  constructor(readonly file: string, options: { readonly?: boolean } = {}) {
+    if (options.readonly) {
+      this.sql = new Database(file, { readonly: true });
+      this.sql.pragma('busy_timeout = 5000');
+      this.sql.pragma('cache_size = -16384');
+      this.sql.pragma('mmap_size = 268435456');
+      this.runInTransaction = this.sql.transaction((fn: () => unknown) => fn());
+      return;
+    }
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.sql = new Database(file);
     this.sql.pragma('journal_mode = WAL');
@@ -35,6 +43,12 @@ export class Db {
     this.sql.pragma('temp_store = MEMORY');
     this.runInTransaction = this.sql.transaction((fn: () => unknown) => fn());
     this.migrate();
+  }
+
+  /** A second, read-only connection to the same file. It sees committed data only, never the
+   * writes of a group-commit batch still open on this connection (background readers use it). */
+  openReader(): Db {
+    return new Db(this.file, { readonly: true });
   }
 
   /** A cached prepared statement. */

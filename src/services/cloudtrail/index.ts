@@ -1,10 +1,17 @@
 /**
- * AWS CloudTrail. Event history (LookupEvents) is served here; the trail operations arrive with
- * trail delivery, and every other operation answers UnsupportedOperationException naming itself.
+ * AWS CloudTrail: Event history (LookupEvents), trails and their event selectors, tags and
+ * digest public keys. Every other operation (CloudTrail Lake, Insights, channels) answers
+ * UnsupportedOperationException naming itself.
  */
 import type { ServiceProvider } from '../../core/service.ts';
 import type { EventStore } from '../../audit/event-store.ts';
+import { trailArn } from '../../trails/trail-names.ts';
 import { lookupEventsHandler } from './lookup-events.ts';
+import { trailHandlers } from './trail-handlers.ts';
+import { eventSelectorHandlers } from './event-selector-handlers.ts';
+import { trailTagHandlers } from './trail-tag-handlers.ts';
+import { publicKeyHandlers } from './public-key-handlers.ts';
+import type { TrailServiceDeps } from './trail-context.ts';
 
 const VALIDATION_CODES: Record<string, Record<string, string>> = {
   LookupEvents: {
@@ -15,7 +22,7 @@ const VALIDATION_CODES: Record<string, Record<string, string>> = {
   },
 };
 
-export function cloudTrailProvider(events: EventStore): ServiceProvider {
+export function cloudTrailProvider(events: EventStore, trails: TrailServiceDeps): ServiceProvider {
   return {
     signingName: 'cloudtrail',
     eventSource: 'cloudtrail.amazonaws.com',
@@ -24,6 +31,15 @@ export function cloudTrailProvider(events: EventStore): ServiceProvider {
     accessDenied: { code: 'AccessDeniedException', status: 400 },
     handlers: {
       LookupEvents: lookupEventsHandler(events),
+      ...trailHandlers(trails),
+      ...eventSelectorHandlers(trails),
+      ...trailTagHandlers(trails),
+      ...publicKeyHandlers(trails.keys),
+    },
+    authorize(ctx, _operation, input) {
+      const ref = (input.Name ?? input.TrailName ?? input.ResourceId) as string | undefined;
+      if (typeof ref !== 'string' || ref === '') return ['*'];
+      return [ref.startsWith('arn:') ? ref : trailArn(ctx.region, ctx.accountId, ref)];
     },
     validationCodeFor(operation, memberPath) {
       const root = memberPath.split('.')[0]!;
