@@ -2,7 +2,7 @@
  * `<data dir>/credentials`: an AWS shared-credentials file with profile `healthtrail`, written
  * when the first start generates the root key, so the CLI and SDKs can use it at once.
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface RootCredentials {
@@ -24,4 +24,16 @@ export function writeCredentialsFile(dataDir: string, root: RootCredentials, reg
     '',
   ].join('\n'), { mode: 0o600 });
   return path;
+}
+
+/** Adds a profile (e.g. `healthtrail-<account id>` for an organization member's root key). */
+export function appendCredentialsProfile(dataDir: string, profile: string, key: RootCredentials, region: string): void {
+  appendFileSync(credentialsFilePath(dataDir), [
+    '',
+    `[${profile}]`,
+    `aws_access_key_id = ${key.accessKeyId}`,
+    `aws_secret_access_key = ${key.secretAccessKey}`,
+    `region = ${region}`,
+    '',
+  ].join('\n'), { mode: 0o600 });
 }

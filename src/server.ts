@@ -20,7 +20,8 @@ import { healthLakeProvider } from './services/healthlake/index.ts';
 import { cloudTrailProvider } from './services/cloudtrail/index.ts';
 import { iamProvider } from './services/iam/index.ts';
 import { stsProvider } from './services/sts/index.ts';
-import { writeCredentialsFile, type RootCredentials } from './credentials-file.ts';
+import { createSns, type SnsTopics } from './services/sns/index.ts';
+import { appendCredentialsProfile, writeCredentialsFile, type RootCredentials } from './credentials-file.ts';
 import { TrailStore } from './trails/trail-store.ts';
 import { DeliveryStore } from './trails/delivery-store.ts';
 import { SigningKeys } from './trails/signing-keys.ts';
@@ -34,6 +35,8 @@ export interface RunningServer {
   db: Db;
   events: EventStore;
   root: RootCredentials;
+  /** SNS for in-process publishers (trail notifications). */
+  sns: SnsTopics;
   close(): Promise<void>;
 }
 
@@ -60,7 +63,8 @@ export async function startServer(requested: Config, options: StartOptions = {})
   const recorder = new Recorder(events, config.eventVersion, config.auditEnabled);
 
   const organization = organizationOf(config);
-  for (const member of organization?.accountIds ?? []) identities.ensureAccount(member);
+  const newMembers = (organization?.accountIds ?? []).filter((id) => id !== config.accountId)
+    .map((id) => ({ id, key: identities.ensureAccount(id) })).filter((m) => m.key.created);
   const trails = new TrailStore(db);
   const signingKeys = new SigningKeys(db);
   const buckets: TrailBuckets = noBuckets;
@@ -72,15 +76,17 @@ export async function startServer(requested: Config, options: StartOptions = {})
     },
   });
 
+  const sns = createSns(db, config, clock, ids, log);
   const providerList: ServiceProvider[] = [
     healthLakeProvider(db, config),
     cloudTrailProvider(events, { trails, events, keys: signingKeys, buckets, organization }),
     iamProvider,
     stsProvider,
+    sns.provider,
   ];
   const providers = new Map(providerList.map((p) => [p.signingName, p]));
   const pipeline = new ApiPipeline({ config, db, clock, ids, identities, recorder, providers, log });
-  const server = createHttpServer(createRouter(pipeline), {
+  const server = createHttpServer(createRouter(pipeline, [sns.publicRoute]), {
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: config.trustedProxies,
     newRequestId: () => ids.uuid(),
@@ -97,7 +103,9 @@ export async function startServer(requested: Config, options: StartOptions = {})
     db,
     events,
     root: { accessKeyId: root.accessKeyId, secretAccessKey: root.secretAccessKey },
+    sns: sns.topics,
     async close() {
+      await sns.stop();
       await delivery.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -105,7 +113,9 @@ export async function startServer(requested: Config, options: StartOptions = {})
     },
   };
   delivery.start();
+  sns.start();
   if (root.created) writeCredentialsFile(config.dataDir, running.root, config.defaultRegion);
+  for (const m of newMembers) appendCredentialsProfile(config.dataDir, `healthtrail-${m.id}`, m.key, config.defaultRegion);
   return running;
 }
 

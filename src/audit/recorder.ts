@@ -51,10 +51,12 @@ export class Recorder {
       requestParameters: provider.requestParameters
         ? provider.requestParameters(operation.name, input)
         : toEventParameters(model, operation.input, input),
-      responseElements: outcome.output ? toEventParameters(model, operation.output, outcome.output) : null,
+      responseElements: !outcome.output ? null : provider.responseElements
+        ? provider.responseElements(operation.name, outcome.output)
+        : toEventParameters(model, operation.output, outcome.output),
       additionalEventData: ctx.additionalEventData,
       requestId: ctx.requestId,
-      eventId: ctx.ids.uuid(),
+      eventId: ctx.ids.timeOrderedUuid(ctx.now),
       readOnly,
       resources: ctx.resources,
       recipientAccountId: ctx.accountId,

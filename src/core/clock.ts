@@ -9,6 +9,9 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export interface IdSource {
   uuid(): string;
+  /** A UUID whose leading bits are the time (RFC 9562 version 7): ids made in order sort in
+   * order, so an index over them grows at its end instead of at random pages. */
+  timeOrderedUuid(at: Date): string;
   /** Lowercase hex of `bytes` random bytes. */
   hex(bytes: number): string;
   /** Random characters from `alphabet`. */
@@ -17,6 +20,7 @@ export interface IdSource {
 
 export const randomIds: IdSource = {
   uuid: () => randomUUID(),
+  timeOrderedUuid: (at) => timeOrderedUuid(at, randomUUID()),
   hex: (bytes) => randomBytes(bytes).toString('hex'),
   chars: (length, alphabet) => {
     const out: string[] = [];
@@ -34,4 +38,11 @@ export const randomIds: IdSource = {
 /** CloudTrail/ISO form without milliseconds: 2024-01-01T00:00:00Z. */
 export function isoSeconds(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** RFC 9562 version 7 from a random (version 4) UUID: 48 bits of Unix milliseconds replace its
+ * head and the version nibble becomes 7; the variant bits and the remaining 74 random bits stay. */
+export function timeOrderedUuid(at: Date, random: string): string {
+  const ms = at.getTime().toString(16).padStart(12, '0').slice(-12);
+  return `${ms.slice(0, 8)}-${ms.slice(8)}-7${random.slice(15)}`;
 }

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Checkpointer } from './checkpointer.ts';
 
 const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -20,6 +21,7 @@ export class Db {
   private readonly runInTransaction: Database.Transaction<(fn: () => unknown) => unknown>;
   /** The open group-commit batch: resolves once its COMMIT is done. */
   private batch: Promise<void> | undefined;
+  private checkpointer: Checkpointer | undefined;
 
   constructor(readonly file: string, options: { readonly?: boolean } = {}) {
     if (options.readonly) {
@@ -43,6 +45,9 @@ export class Db {
     this.sql.pragma('temp_store = MEMORY');
     this.runInTransaction = this.sql.transaction((fn: () => unknown) => fn());
     this.migrate();
+    if (file !== ':memory:') {
+      this.checkpointer = new Checkpointer(file, (pages) => this.sql.pragma(`wal_autocheckpoint = ${pages}`));
+    }
   }
 
   /** A second, read-only connection to the same file. It sees committed data only, never the
@@ -102,6 +107,7 @@ export class Db {
   }
 
   close(): void {
+    this.checkpointer?.stop();
     this.sql.close();
   }
 

@@ -3,7 +3,7 @@
  * clock, deterministic ids, and CallContexts for any principal — so a test can call a provider's
  * handler as the pipeline would (inside one transaction) without HTTP, SigV4 or audit.
  */
-import type { Clock, IdSource } from '../../src/core/clock.ts';
+import { timeOrderedUuid, type Clock, type IdSource } from '../../src/core/clock.ts';
 import type { Principal } from '../../src/core/principal.ts';
 import type { CallContext, ServiceProvider } from '../../src/core/service.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -38,6 +38,7 @@ export function testIds(seed = 42): IdSource {
   let uuids = 0;
   return {
     uuid: () => `00000000-0000-4000-8000-${(++uuids).toString(16).padStart(12, '0')}`,
+    timeOrderedUuid: (at) => timeOrderedUuid(at, `00000000-0000-4000-8000-${(++uuids).toString(16).padStart(12, '0')}`),
     hex: (bytes) => Array.from({ length: bytes }, () => (next() >>> 24).toString(16).padStart(2, '0')).join(''),
     chars: (length, alphabet) => Array.from({ length }, () => alphabet[(next() >>> 16) % alphabet.length]).join(''),
   };
