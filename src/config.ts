@@ -2,6 +2,7 @@
  * The one typed configuration: environment variables over defaults.
  */
 import { resolve } from 'node:path';
+import { loadObjectStoreConfig, type ObjectStoreConfig } from './objects/object-store-config.ts';
 
 export interface Config {
   host: string;
@@ -25,6 +26,8 @@ export interface Config {
   trustedProxies: string[];
   /** Seconds a HealthLake datastore stays CREATING / DELETING (0: settled by the next call). */
   datastoreTransitionSeconds: number;
+  /** Most entries of a synchronous FHIR batch/transaction Bundle (HealthLake: 100). */
+  fhirBundleEntryLimit: number;
   /** Days a DELETED datastore stays visible in Describe/List. */
   deletedDatastoreRetentionDays: number;
   /** Seconds between trail log file deliveries (AWS: about 5 minutes). */
@@ -36,6 +39,14 @@ export interface Config {
   /** The organization (o-...) whose management account is accountId, with its member accounts. */
   organizationId?: string;
   memberAccountIds: string[];
+  /** Milliseconds per second of SNS retry-policy delay (1000; tests make retries quick). */
+  snsRetryBaseMs: number;
+  /** Deadline of one SNS POST to a subscriber endpoint. */
+  snsDeliveryTimeoutMs: number;
+  /** Where object bytes live (S3 API buckets, trail files): a local directory or external S3. */
+  objectStore: ObjectStoreConfig;
+  /** Largest S3 PutObject / UploadPart body, streamed to disk (AWS: 5 GiB). */
+  s3MaxUploadBytes: number;
   /** Turns the audit recorder off (benchmarks only: measures auditing's cost). */
   auditEnabled: boolean;
   logLevel: string;
@@ -71,12 +82,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxBodyBytes: num(env.HEALTHTRAIL_MAX_BODY_BYTES, 10 * 1024 * 1024),
     trustedProxies: (env.HEALTHTRAIL_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     datastoreTransitionSeconds: num(env.HEALTHTRAIL_DATASTORE_TRANSITION_SECONDS, 0),
+    fhirBundleEntryLimit: num(env.HEALTHTRAIL_FHIR_BUNDLE_ENTRY_LIMIT, 100),
     deletedDatastoreRetentionDays: num(env.HEALTHTRAIL_DELETED_DATASTORE_RETENTION_DAYS, 7),
     deliveryIntervalSeconds: Math.max(1, num(env.HEALTHTRAIL_DELIVERY_INTERVAL_SECONDS, 60)),
     digestIntervalSeconds: Math.max(1, num(env.HEALTHTRAIL_DIGEST_INTERVAL_SECONDS, 3600)),
     logFileMaxBytes: num(env.HEALTHTRAIL_LOG_FILE_MAX_BYTES, 16 * 1024 * 1024),
     organizationId: env.HEALTHTRAIL_ORGANIZATION_ID || undefined,
     memberAccountIds: (env.HEALTHTRAIL_MEMBER_ACCOUNT_IDS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    snsRetryBaseMs: Math.max(1, num(env.HEALTHTRAIL_SNS_RETRY_BASE_MS, 1000)),
+    snsDeliveryTimeoutMs: Math.max(100, num(env.HEALTHTRAIL_SNS_DELIVERY_TIMEOUT_MS, 15_000)),
+    objectStore: loadObjectStoreConfig(env),
+    s3MaxUploadBytes: num(env.HEALTHTRAIL_S3_MAX_UPLOAD_BYTES, 5 * 1024 ** 3),
     auditEnabled: bool(env.HEALTHTRAIL_AUDIT, true),
     logLevel: env.HEALTHTRAIL_LOG_LEVEL ?? 'info',
     ...overrides,

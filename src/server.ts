@@ -15,18 +15,23 @@ import { EventStore } from './audit/event-store.ts';
 import { Recorder } from './audit/recorder.ts';
 import { ApiPipeline } from './http/pipeline.ts';
 import { createRouter } from './http/router.ts';
+import { FhirGateway } from './http/fhir-gateway.ts';
 import { createHttpServer } from './http/server.ts';
 import { healthLakeProvider } from './services/healthlake/index.ts';
 import { cloudTrailProvider } from './services/cloudtrail/index.ts';
 import { iamProvider } from './services/iam/index.ts';
 import { stsProvider } from './services/sts/index.ts';
 import { createSns, type SnsTopics } from './services/sns/index.ts';
+import { s3Service } from './services/s3/index.ts';
+import type { S3Buckets } from './services/s3/buckets.ts';
+import { createObjectStore } from './objects/create-object-store.ts';
+import { readCredentialScope } from './auth/sigv4/index.ts';
 import { appendCredentialsProfile, writeCredentialsFile, type RootCredentials } from './credentials-file.ts';
 import { TrailStore } from './trails/trail-store.ts';
 import { DeliveryStore } from './trails/delivery-store.ts';
 import { SigningKeys } from './trails/signing-keys.ts';
 import { TrailDelivery } from './trails/delivery.ts';
-import type { Organization, TrailBuckets } from './trails/ports.ts';
+import type { Organization, TrailBuckets, TrailTopics } from './trails/ports.ts';
 
 export interface RunningServer {
   url: string;
@@ -37,6 +42,8 @@ export interface RunningServer {
   root: RootCredentials;
   /** SNS for in-process publishers (trail notifications). */
   sns: SnsTopics;
+  /** S3 buckets for in-process writers and readers (trail delivery). */
+  s3: S3Buckets;
   close(): Promise<void>;
 }
 
@@ -65,32 +72,47 @@ export async function startServer(requested: Config, options: StartOptions = {})
   const organization = organizationOf(config);
   const newMembers = (organization?.accountIds ?? []).filter((id) => id !== config.accountId)
     .map((id) => ({ id, key: identities.ensureAccount(id) })).filter((m) => m.key.created);
+  const sns = createSns(db, config, clock, ids, log);
+  const topics: TrailTopics = {
+    resolveTopic(accountId, region, nameOrArn) {
+      const arn = sns.topics.topicArnFor(accountId, region, nameOrArn);
+      return sns.topics.exists(arn) ? arn : undefined;
+    },
+    publish(topicArn, message) {
+      sns.topics.publishInternal(topicArn, message);
+    },
+  };
   const trails = new TrailStore(db);
   const signingKeys = new SigningKeys(db);
-  const buckets: TrailBuckets = noBuckets;
+  const s3 = s3Service(db, config, createObjectStore(config));
+  await s3.recover();
+  const buckets: TrailBuckets = s3.buckets;
   const delivery = new TrailDelivery({
     db, committedEvents: new EventStore(db.openReader()), trails, files: new DeliveryStore(db), keys: signingKeys,
-    buckets, clock, log, options: {
+    buckets, topics, clock, log, options: {
       intervalSeconds: config.deliveryIntervalSeconds, digestIntervalSeconds: config.digestIntervalSeconds,
       maxFileBytes: config.logFileMaxBytes, organization,
     },
   });
 
-  const sns = createSns(db, config, clock, ids, log);
   const providerList: ServiceProvider[] = [
     healthLakeProvider(db, config),
-    cloudTrailProvider(events, { trails, events, keys: signingKeys, buckets, organization }),
+    cloudTrailProvider(events, { trails, events, keys: signingKeys, buckets, topics, organization }),
     iamProvider,
     stsProvider,
     sns.provider,
+    s3.provider,
   ];
   const providers = new Map(providerList.map((p) => [p.signingName, p]));
   const pipeline = new ApiPipeline({ config, db, clock, ids, identities, recorder, providers, log });
-  const server = createHttpServer(createRouter(pipeline, [sns.publicRoute]), {
+  const fhir = new FhirGateway(pipeline, db, config);
+  const server = createHttpServer(createRouter(pipeline, [sns.publicRoute], fhir), {
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: config.trustedProxies,
     newRequestId: () => ids.uuid(),
     log,
+    // S3 reads (or streams) its own bodies: uploads may be gigabytes.
+    streamsBody: (req) => readCredentialScope(req)?.service === 's3',
   });
   server.listen(config.port, config.host);
   await once(server, 'listening');
@@ -104,6 +126,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
     events,
     root: { accessKeyId: root.accessKeyId, secretAccessKey: root.secretAccessKey },
     sns: sns.topics,
+    s3: s3.buckets,
     async close() {
       await sns.stop();
       await delivery.close();
@@ -128,10 +151,3 @@ function organizationOf(config: Config): Organization | undefined {
   };
 }
 
-/** Until the S3 service is composed in, no bucket exists for trails. */
-const noBuckets: TrailBuckets = {
-  bucketOwner: () => undefined,
-  putObject: async () => {
-    throw Object.assign(new Error('NoSuchBucket'), { code: 'NoSuchBucket' });
-  },
-};

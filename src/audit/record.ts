@@ -99,7 +99,9 @@ export function buildRecord(input: RecordInput): CloudTrailRecord {
     ['eventID', input.eventId],
     ['readOnly', input.readOnly],
     ['resources', withArn.length > 0
-      ? withArn.map((r) => ({ accountId: r.accountId ?? input.recipientAccountId, type: r.type, ARN: r.arn! }))
+      ? withArn.map((r) => (r.accountId === null
+        ? { type: r.type, ARN: r.arn! }
+        : { accountId: r.accountId ?? input.recipientAccountId, type: r.type, ARN: r.arn! }))
       : undefined],
     ['eventType', input.eventType ?? 'AwsApiCall'],
     ['managementEvent', category === 'Management'],

@@ -49,15 +49,16 @@ export class Recorder {
       userAgent: ctx.userAgent,
       error: outcome.error,
       requestParameters: provider.requestParameters
-        ? provider.requestParameters(operation.name, input)
+        ? provider.requestParameters(operation.name, input, ctx)
         : toEventParameters(model, operation.input, input),
       responseElements: !outcome.output ? null : provider.responseElements
-        ? provider.responseElements(operation.name, outcome.output)
+        ? provider.responseElements(operation.name, outcome.output, ctx)
         : toEventParameters(model, operation.output, outcome.output),
       additionalEventData: ctx.additionalEventData,
       requestId: ctx.requestId,
       eventId: ctx.ids.timeOrderedUuid(ctx.now),
       readOnly,
+      eventCategory: provider.eventCategory?.(operation.name) ?? 'Management',
       resources: ctx.resources,
       recipientAccountId: ctx.accountId,
       hostHeader: ctx.hostHeader,

@@ -45,17 +45,21 @@ export function authorizeCall(
   if (principal.type === 'Root') return;
   if (provider.unauthenticatedOperations?.has(ctx.operation)) return;
   if (provider.resourcePolicyAdmits?.(ctx, ctx.operation, input)) return;
-  const action = `${provider.actionPrefix}:${ctx.operation}`;
-  const resources = provider.authorize?.(ctx, ctx.operation, input) ?? ['*'];
+  const checks = provider.authorizations?.(ctx, ctx.operation, input) ?? [{
+    action: `${provider.actionPrefix}:${ctx.operation}`,
+    resources: provider.authorize?.(ctx, ctx.operation, input) ?? ['*'],
+  }];
   const policies = policiesFor(principal);
   const context = conditionContext(ctx);
-  for (const resource of resources) {
-    const result = evaluatePolicies(policies, { action, resource, context });
-    if (result.decision !== 'Allow') {
-      const message = `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource} ${accessDeniedReason(result, action)}`;
-      throw new AwsError(provider.accessDenied.code, message, {
-        status: provider.accessDenied.status,
-      });
+  for (const { action, resources } of checks) {
+    for (const resource of resources) {
+      const result = evaluatePolicies(policies, { action, resource, context });
+      if (result.decision !== 'Allow') {
+        const message = `User: ${principal.arn} is not authorized to perform: ${action} on resource: ${resource} ${accessDeniedReason(result, action)}`;
+        throw new AwsError(provider.accessDenied.code, message, {
+          status: provider.accessDenied.status,
+        });
+      }
     }
   }
 }

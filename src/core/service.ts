@@ -4,16 +4,19 @@
  */
 import type { Principal } from './principal.ts';
 import type { Clock, IdSource } from './clock.ts';
-import type { Params } from '../wire/types.ts';
+import type { HttpRequest, Params } from '../wire/types.ts';
 import type { Db } from '../storage/db.ts';
 import type { Config } from '../config.ts';
+import type { PayloadSigning } from '../auth/sigv4/types.ts';
+import type { HttpCallInfo, StagedHandler } from './staged-call.ts';
 
 /** One entry of the record's resources[] and of LookupEvents' Resources. */
 export interface ResourceRef {
   type: string;
   name: string;
   arn?: string;
-  accountId?: string;
+  /** Defaults to the recipient account; null when AWS's record names none (S3 objects). */
+  accountId?: string | null;
 }
 
 export interface CallContext {
@@ -37,6 +40,10 @@ export interface CallContext {
   additionalEventData?: Record<string, unknown>;
   /** Headers the handler wants on the response beyond the protocol's. */
   responseHeaders?: Record<string, string>;
+  /** A success status the model cannot express (S3's 206 Partial Content). */
+  responseStatus?: number;
+  /** The HTTP request's headers, signature kind and streamed body (S3). */
+  http?: HttpCallInfo;
 }
 
 export type Handler = (ctx: CallContext, input: Params) => Params | Promise<Params>;
@@ -63,6 +70,20 @@ export interface ServiceProvider {
   /** Global services record their events in us-east-1 whatever region was signed. */
   globalRegion?: string;
   handlers: Record<string, Handler>;
+  /** Operations that also work outside the database (core/staged-call.ts). */
+  stagedHandlers?: Record<string, StagedHandler>;
+  /** The IAM checks of a call when they are not `<actionPrefix>:<operation>` on authorize()'s
+   * resources (S3: s3:ListBucket for ListObjects, two actions for CopyObject). */
+  authorizations?(ctx: CallContext, operation: string, input: Params): Authorization[];
+  /** CloudTrail category of an operation's events; Management when absent. Data events are
+   * recorded (and delivered by trails that select them) but never shown in Event history. */
+  eventCategory?(operation: string): 'Management' | 'Data';
+  /** Before SigV4 verification, for a request whose body the HTTP front left unread: read it
+   * when the operation parses it, or leave it to stream (S3 uploads). */
+  receiveBody?(req: HttpRequest, config: Config): Promise<void>;
+  /** After verification: the request as the protocol parses it (S3: aws-chunked bodies
+   * decoded, virtual-hosted-style requests rewritten to path style). */
+  requestToParse?(req: HttpRequest, signing: PayloadSigning, config: Config): Promise<HttpRequest>;
   /** Resource ARNs for IAM evaluation; '*' when the operation has none. */
   authorize?(ctx: CallContext, operation: string, input: Params): Authorization['resources'];
   /** A resource-based policy that admits the caller on its own (same account), so no
@@ -73,7 +94,9 @@ export interface ServiceProvider {
   /** Overrides the name-based read-only classification (e.g. sts:AssumeRole). */
   isReadOnly?(operation: string): boolean | undefined;
   /** Overrides model-driven requestParameters (e.g. FHIR calls log identifiers only). */
-  requestParameters?(operation: string, input: Params): Record<string, unknown> | null;
+  requestParameters?(operation: string, input: Params, ctx: CallContext): Record<string, unknown> | null;
+  /** Overrides model-driven responseElements (e.g. FHIR calls log identifiers only). */
+  responseElements?(operation: string, output: Params, ctx: CallContext): Record<string, unknown> | null;
   /** Override the error code for a model-validation failure on a given member. */
   validationCodeFor?(operation: string, memberPath: string): string | undefined;
 }

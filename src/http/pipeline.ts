@@ -10,18 +10,21 @@
 import type { Logger } from 'pino';
 import { AwsError, isAwsError } from '../core/aws-error.ts';
 import type { CallContext, ServiceProvider } from '../core/service.ts';
+import type { StagedHandler } from '../core/staged-call.ts';
 import type { Clock, IdSource } from '../core/clock.ts';
+import type { Principal } from '../core/principal.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../storage/db.ts';
 import type { HttpRequest, HttpResponse, OperationModel, Params, Protocol, ServiceModel } from '../wire/types.ts';
 import { getServiceModel } from '../wire/models.ts';
 import { protocolFor } from '../wire/protocols/index.ts';
 import { validateInput, formatValidationMessage } from '../wire/validate.ts';
-import { readCredentialScope, verifySigV4, SigV4Failure, authError } from '../auth/sigv4/index.ts';
+import { readCredentialScope, verifySigV4, SigV4Failure, authError, type PayloadSigning } from '../auth/sigv4/index.ts';
 import type { IdentityStore, ResolvedCredentials } from '../auth/identities/index.ts';
 import { authorizeCall } from '../auth/authorize.ts';
 import type { Recorder } from '../audit/recorder.ts';
 import { noCredentialsResponse, unknownServiceResponse } from './unrouted.ts';
+import { bufferBody } from './read-body.ts';
 
 export interface PipelineDeps {
   config: Config;
@@ -48,6 +51,17 @@ export interface IncomingCall {
   requestId: string;
 }
 
+/** Who signed a request, as step 1 (authenticate) found. */
+export interface Authenticated {
+  principal: Principal;
+  region: string;
+  service: string;
+  now: Date;
+  presigned: boolean;
+  /** What a body still to be read must match (streamed S3 uploads). */
+  payload: PayloadSigning;
+}
+
 export class ApiPipeline {
   constructor(private readonly deps: PipelineDeps) {}
 
@@ -61,71 +75,185 @@ export class ApiPipeline {
     if (!provider || !model) return unknownServiceResponse(req, scope.service, requestId);
     const protocol = protocolFor(model);
 
-    const now = this.deps.clock.now();
-    let verified;
-    let credentials: ResolvedCredentials | undefined;
-    try {
-      verified = verifySigV4(req, (id) => (credentials = this.deps.identities.lookupCredentials(id)), now);
-    } catch (e) {
-      if (!(e instanceof SigV4Failure)) throw e;
-      log.authFailure = e.kind;
-      const err = authError(e, model.metadata.protocol as 'json' | 'rest-json' | 'query' | 'rest-xml');
+    if (req.bodyStream) {
+      // The HTTP front left the body unread: the provider reads or streams it (S3 uploads).
+      try {
+        if (provider.receiveBody) await provider.receiveBody(req, this.deps.config);
+        else await bufferBody(req, this.deps.config.maxBodyBytes, () => new AwsError('RequestEntityTooLarge', `Request body exceeds the limit of ${this.deps.config.maxBodyBytes} bytes.`, { status: 413 }));
+      } catch (e) {
+        return this.errorResponse(protocol, model, e, requestId, log);
+      }
+    }
+
+    const auth = this.authenticate(req, log);
+    if (auth instanceof SigV4Failure) {
+      const err = authError(auth, model.metadata.protocol as 'json' | 'rest-json' | 'query' | 'rest-xml');
       log.errorCode = err.code;
       return protocol.serializeError(model, err, requestId);
     }
-    const principal = credentials!.principal;
-    log.principal = principal.arn;
 
     let operation: OperationModel;
     let input: Params;
     try {
-      ({ operation, input } = protocol.parseRequest(model, req));
+      const parsed = provider.requestToParse ? await provider.requestToParse(req, auth.payload, this.deps.config) : req;
+      ({ operation, input } = protocol.parseRequest(model, parsed));
     } catch (e) {
       return this.errorResponse(protocol, model, e, requestId, log);
     }
     log.operation = operation.name;
 
-    const ctx: CallContext & { hostHeader?: string } = {
-      requestId,
-      service: scope.service,
-      operation: operation.name,
-      region: provider.globalRegion ?? verified.region,
-      accountId: principal.accountId,
-      principal,
+    const ctx = this.callContext(call, auth, scope.service, operation.name, provider.globalRegion ?? auth.region);
+    const staged = provider.stagedHandlers?.[operation.name];
+    try {
+      const output = staged
+        ? await this.runStaged(ctx, provider, model, operation, input, log, staged)
+        : await this.runAudited(ctx, provider, model, operation, input, log, () => {
+          const handler = provider.handlers[operation.name];
+          if (!handler) {
+            throw new AwsError('UnsupportedOperationException', `${operation.name} is not supported by HealthTrail yet.`);
+          }
+          const result = handler(ctx, input);
+          if (result instanceof Promise) throw new Error(`handler ${operation.name} must be synchronous`);
+          return result;
+        }, () => this.checkInput(provider, model, operation, input));
+      const response = protocol.serializeResponse(model, operation, output, requestId);
+      if (ctx.responseHeaders) Object.assign(response.headers, ctx.responseHeaders);
+      if (ctx.responseStatus) response.status = ctx.responseStatus;
+      return response;
+    } catch (e) {
+      return this.errorResponse(protocol, model, e, requestId, log);
+    }
+  }
+
+  /**
+   * Step 1, shared by every front (AWS protocols, FHIR REST): verify SigV4 and resolve the
+   * principal. A failure is returned (and logged), never recorded: AWS records no event for it.
+   */
+  authenticate(req: HttpRequest, log: CallLog): Authenticated | SigV4Failure {
+    const now = this.deps.clock.now();
+    let credentials: ResolvedCredentials | undefined;
+    let verified;
+    try {
+      verified = verifySigV4(req, (id) => (credentials = this.deps.identities.lookupCredentials(id)), now);
+    } catch (e) {
+      if (!(e instanceof SigV4Failure)) throw e;
+      log.authFailure = e.kind;
+      return e;
+    }
+    const principal = credentials!.principal;
+    log.principal = principal.arn;
+    return { principal, region: verified.region, service: verified.service, now, presigned: verified.presigned, payload: verified.payload ?? {} };
+  }
+
+  /** Step 2: the context a handler and the recorder see for one call. */
+  callContext(call: IncomingCall, auth: Authenticated, service: string, operation: string, region: string): CallContext & { hostHeader?: string } {
+    return {
+      requestId: call.requestId,
+      service,
+      operation,
+      region,
+      accountId: auth.principal.accountId,
+      principal: auth.principal,
       sourceIp: call.sourceIp,
-      userAgent: req.headers['user-agent'] ?? '',
-      now,
+      userAgent: call.req.headers['user-agent'] ?? '',
+      now: auth.now,
       db: this.deps.db,
       clock: this.deps.clock,
       ids: this.deps.ids,
       config: this.deps.config,
       resources: [],
-      hostHeader: req.headers.host,
+      hostHeader: call.req.headers.host,
+      http: {
+        method: call.req.method,
+        path: call.req.path,
+        query: call.req.query,
+        headers: call.req.headers,
+        presigned: auth.presigned,
+        ...(call.req.bodyStream ? { body: { raw: call.req.bodyStream, signing: auth.payload } } : {}),
+      },
     };
+  }
 
+  /** IAM authorization alone (for sub-requests such as Bundle entries); throws the AccessDenied error. */
+  authorize(ctx: CallContext, provider: ServiceProvider, input: Params): void {
+    authorizeCall(ctx, provider, (p) => this.deps.identities.policiesFor(p), input);
+  }
+
+  /**
+   * Step 3: `check` (input validation), IAM authorization, `work` and the call's CloudTrail
+   * record, in one group-committed transaction. When any of it fails the change rolls back and
+   * the failed call is recorded on its own; the error (an AwsError) is thrown to the caller.
+   * `work` must be synchronous: the transaction cannot span an await.
+   */
+  async runAudited<T>(
+    ctx: CallContext & { hostHeader?: string },
+    provider: ServiceProvider,
+    model: ServiceModel,
+    operation: OperationModel,
+    input: Params,
+    log: CallLog,
+    work: () => T,
+    check?: () => void,
+  ): Promise<T> {
     try {
-      const output = await this.deps.db.batched(() => {
-        this.checkInput(provider, model, operation, input);
-        authorizeCall(ctx, provider, (p) => this.deps.identities.policiesFor(p), input);
-        const handler = provider.handlers[operation.name];
-        if (!handler) {
-          throw new AwsError('UnsupportedOperationException', `${operation.name} is not supported by HealthTrail yet.`);
-        }
-        const result = handler(ctx, input);
-        if (result instanceof Promise) throw new Error(`handler ${operation.name} must be synchronous`);
-        this.deps.recorder.recordCall(ctx, provider, model, operation, input, { output: result });
+      return await this.deps.db.batched(() => {
+        check?.();
+        this.authorize(ctx, provider, input);
+        const result = work();
+        this.deps.recorder.recordCall(ctx, provider, model, operation, input, { output: result as Params });
         return result;
       });
-      const response = protocol.serializeResponse(model, operation, output, requestId);
-      if (ctx.responseHeaders) Object.assign(response.headers, ctx.responseHeaders);
-      return response;
     } catch (e) {
       const error = isAwsError(e) ? e : this.internalError(e, log);
       // The change rolled back; the refused or failed call is still an event.
       ctx.resources.length = 0;
       await this.deps.db.batched(() => this.deps.recorder.recordCall(ctx, provider, model, operation, input, { error }));
-      return this.errorResponse(protocol, model, error, requestId, log);
+      throw error;
     }
+  }
+
+  /**
+   * Step 3 for calls that also work outside the database (core/staged-call.ts): validation and
+   * IAM first, so nothing is staged for a refused call; then prepare outside the transaction,
+   * commit with the record inside it (runAudited), and publish once it is durable.
+   */
+  async runStaged(
+    ctx: CallContext & { hostHeader?: string },
+    provider: ServiceProvider,
+    model: ServiceModel,
+    operation: OperationModel,
+    input: Params,
+    log: CallLog,
+    staged: StagedHandler,
+  ): Promise<Params> {
+    let prepared: unknown;
+    try {
+      this.checkInput(provider, model, operation, input);
+      authorizeCall(ctx, provider, (p) => this.deps.identities.policiesFor(p), input);
+      prepared = await staged.prepare(ctx, input);
+    } catch (e) {
+      const error = isAwsError(e) ? e : this.internalError(e, log);
+      ctx.resources.length = 0;
+      await this.deps.db.batched(() => this.deps.recorder.recordCall(ctx, provider, model, operation, input, { error }));
+      throw error;
+    }
+    let output: Params;
+    try {
+      output = await this.runAudited(ctx, provider, model, operation, input, log, () => staged.commit(ctx, input, prepared));
+    } catch (e) {
+      await staged.discard?.(ctx, prepared).catch((err: unknown) => this.deps.log.error({ err }, 'discarding a staged call failed'));
+      throw e;
+    }
+    if (staged.publish) {
+      try {
+        await staged.publish(ctx, prepared);
+      } catch (e) {
+        // Committed and recorded: the provider replays the publish at its next start.
+        this.deps.log.error({ err: e, operation: operation.name }, 'publish after commit failed');
+        throw this.internalError(e, log);
+      }
+    }
+    return output;
   }
 
   private checkInput(provider: ServiceProvider, model: ServiceModel, operation: OperationModel, input: Params): void {

@@ -3,17 +3,30 @@
  * SigV4 credential scope; the Host header plays no part (clients send host-prefixed hosts).
  */
 import type { HttpRequest, HttpResponse } from '../wire/types.ts';
-import type { ApiPipeline, CallLog } from './pipeline.ts';
+import type { ApiPipeline, CallLog, IncomingCall } from './pipeline.ts';
 
 const FHIR_PATH = /^\/datastore\/[^/]+\/r4(\/|$)/;
 
-export function createRouter(pipeline: ApiPipeline) {
+/** A route answered without SigV4 (e.g. SNS's SubscribeURL links and signing certificate);
+ * undefined when the request is not one of its own. */
+export type UnsignedRoute = (req: HttpRequest, requestId: string) => Promise<HttpResponse | undefined>;
+
+/** The HealthLake FHIR data plane (fhir-gateway.ts). */
+export interface FhirFront {
+  handle(call: IncomingCall, log: CallLog): Promise<HttpResponse>;
+}
+
+export function createRouter(pipeline: ApiPipeline, unsignedRoutes: UnsignedRoute[] = [], fhir?: FhirFront) {
   return async (req: HttpRequest, sourceIp: string, requestId: string, log: CallLog): Promise<HttpResponse> => {
     if (req.path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok' }) };
     }
     if (FHIR_PATH.test(req.path)) {
-      return fhirNotBuilt(requestId);
+      return fhir ? fhir.handle({ req, sourceIp, requestId }, log) : fhirNotBuilt(requestId);
+    }
+    for (const route of unsignedRoutes) {
+      const answer = await route(req, requestId);
+      if (answer) return answer;
     }
     return pipeline.handle({ req, sourceIp, requestId }, log);
   };

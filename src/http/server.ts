@@ -1,13 +1,24 @@
 /**
  * The HTTP front: reads each request (bounded body), works out the caller's address, hands the
  * request to the router and writes the answer. One structured log line per request.
+ *
+ * Requests `streamsBody` picks (S3, whose uploads reach gigabytes) are routed with their body
+ * unread (req.bodyStream, lazy-request-body.ts); the pipeline reads it under its own limits.
+ * Responses may stream their body (S3 GetObject).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BlockList, isIP } from 'node:net';
+import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { HttpRequest, HttpResponse } from '../wire/types.ts';
 import type { CallLog } from './pipeline.ts';
+import { LazyRequestBody } from './lazy-request-body.ts';
 import { bodyTooLargeResponse } from './unrouted.ts';
+
+/** Buffered bodies must arrive within this time (streamed ones only must not stall). */
+const BUFFERED_REQUEST_TIMEOUT_MS = 60_000;
+/** An unread streamed body up to this size is drained so the connection can be reused. */
+const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
 
 export type Route = (req: HttpRequest, sourceIp: string, requestId: string, log: CallLog) => Promise<HttpResponse>;
 
@@ -16,6 +27,8 @@ export interface HttpServerOptions {
   trustedProxies: string[];
   newRequestId: () => string;
   log: Logger;
+  /** Requests routed with their body unread (see above). */
+  streamsBody?: (req: HttpRequest) => boolean;
 }
 
 function proxyList(entries: string[]): BlockList {
@@ -59,14 +72,44 @@ export function createHttpServer(route: Route, options: HttpServerOptions): Serv
     return hops[0] ?? peer;
   }
 
-  function send(res: ServerResponse, response: HttpResponse): void {
+  function send(res: ServerResponse, req: HttpRequest, response: HttpResponse): void {
+    if (response.stream) {
+      // content-length is the protocol's (the object's size or range).
+      res.writeHead(response.status, response.headers);
+      pipeline(response.stream, res).catch((err: unknown) => {
+        options.log.warn({ err }, 'streamed response ended early');
+        res.destroy();
+      });
+      return;
+    }
     const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
-    response.headers['content-length'] = String(body.length);
+    // A HEAD answer keeps the length of what a GET would send (and sends no body).
+    if (!(req.method === 'HEAD' && response.headers['content-length'] !== undefined)) {
+      response.headers['content-length'] = String(body.length);
+    }
     res.writeHead(response.status, response.headers);
     res.end(body);
   }
 
-  const server = createServer((msg, res) => {
+  /** After the answer to a streamed request: a body left unread is drained when small, else
+   * the connection closes (its bytes must not be read as the next request). */
+  function settleUnreadBody(msg: IncomingMessage, body: LazyRequestBody, response: HttpResponse): Promise<void> {
+    const chunked = msg.headers['transfer-encoding'] !== undefined;
+    const declared = Number(msg.headers['content-length'] ?? (chunked ? NaN : 0));
+    if (body.ended || declared === 0 || msg.complete) return Promise.resolve();
+    const expectsContinue = /100-continue/i.test(String(msg.headers.expect ?? ''));
+    if (!body.started && !expectsContinue && Number.isFinite(declared) && declared <= DRAIN_LIMIT_BYTES) {
+      return new Promise((resolve) => {
+        msg.on('end', resolve).on('error', resolve).on('close', resolve);
+        msg.resume();
+      });
+    }
+    body.destroy();
+    response.headers.connection = 'close';
+    return Promise.resolve();
+  }
+
+  const handle = (msg: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
     const started = process.hrtime.bigint();
     const requestId = options.newRequestId();
     const url = msg.url ?? '/';
@@ -80,10 +123,33 @@ export function createHttpServer(route: Route, options: HttpServerOptions): Serv
     };
     const log: CallLog = {};
     const finish = (response: HttpResponse) => {
-      send(res, response);
+      send(res, req, response);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       options.log.info({ requestId, method: req.method, path: req.path, status: response.status, ms: Math.round(ms * 100) / 100, ...log }, 'request');
     };
+    const routeFailed = (err: unknown): HttpResponse => {
+      options.log.error({ err, requestId }, 'unhandled error');
+      return {
+        status: 500,
+        headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
+        body: JSON.stringify({ __type: 'InternalFailure', message: 'Internal server error' }),
+      };
+    };
+    if (options.streamsBody?.(req)) {
+      const body = new LazyRequestBody(msg, res, expectsContinue);
+      req.bodyStream = body;
+      route(req, sourceIpOf(msg), requestId, log).then((r) => r, routeFailed)
+        .then(async (response) => {
+          await settleUnreadBody(msg, body, response);
+          finish(response);
+        });
+      return;
+    }
+    if (expectsContinue) res.writeContinue();
+    const timer = setTimeout(() => {
+      if (!msg.complete) res.destroy();
+    }, BUFFERED_REQUEST_TIMEOUT_MS).unref();
+    res.on('close', () => clearTimeout(timer));
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > options.maxBodyBytes) {
       finish(bodyTooLargeResponse(req, options.maxBodyBytes, requestId));
@@ -102,17 +168,17 @@ export function createHttpServer(route: Route, options: HttpServerOptions): Serv
     msg.on('end', () => {
       if (tooLarge) return finish(bodyTooLargeResponse(req, options.maxBodyBytes, requestId));
       req.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      route(req, sourceIpOf(msg), requestId, log).then(finish, (err: unknown) => {
-        options.log.error({ err, requestId }, 'unhandled error');
-        finish({
-          status: 500,
-          headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
-          body: JSON.stringify({ __type: 'InternalFailure', message: 'Internal server error' }),
-        });
-      });
+      route(req, sourceIpOf(msg), requestId, log).then(finish, (err: unknown) => finish(routeFailed(err)));
     });
-  });
-  server.requestTimeout = 60_000;
+  };
+
+  const server = createServer((msg, res) => handle(msg, res, false));
+  // Answer `Expect: 100-continue` ourselves: streamed bodies only once the handler reads them.
+  server.on('checkContinue', (msg: IncomingMessage, res: ServerResponse) => handle(msg, res, true));
+  // Whole-request deadline for buffered bodies is the timer above: a multi-gigabyte upload may
+  // take long, so the server-wide one is off and stalled sockets are cut by inactivity instead.
+  server.requestTimeout = 0;
+  server.timeout = 120_000;
   server.headersTimeout = 20_000;
   server.keepAliveTimeout = 65_000;
   return server;

@@ -6,6 +6,11 @@
  *
  * Buckets here are plain namespaces; who owns a bucket, its region and its policy are the S3
  * service's business (kept in the database), not the store's.
+ *
+ * Writes come in two steps so that an S3 call's audit record and its object change can commit
+ * together: `stage` takes the bytes (the slow part, before the database transaction) and
+ * `publish` makes them visible at their key (after it; idempotent, so it can be replayed after
+ * a crash from the database's list of pending publishes). `put` is both at once.
  */
 import type { Readable } from 'node:stream';
 
@@ -54,12 +59,41 @@ export interface ListPage {
   lastKey?: string;
 }
 
+export interface StageOptions {
+  /** ETag to record instead of the bytes' MD5 (multipart objects: `"<md5 of md5s>-<parts>"`). */
+  etag?: string;
+  /** Part sizes of a multipart object, so an S3 backend stores it with the same parts (and
+   * therefore the same ETag). */
+  partSizes?: number[];
+}
+
+/** What `publish` needs to find a staged object again, also after a restart. */
+export interface StagedRef {
+  id: string;
+  bucket: string;
+  key: string;
+}
+
+export interface StagedObject extends StagedRef {
+  info: ObjectInfo;
+}
+
 export interface ObjectStore {
   createBucket(bucket: string): Promise<void>;
   /** Removes an empty bucket's namespace. */
   deleteBucket(bucket: string): Promise<void>;
   /** Stores the whole object atomically: readers see the old object or the new one, never a part. */
-  put(bucket: string, key: string, body: Buffer | Readable, metadata: ObjectMetadata): Promise<ObjectInfo>;
+  put(bucket: string, key: string, body: Buffer | Readable, metadata: ObjectMetadata, options?: StageOptions): Promise<ObjectInfo>;
+  /** Takes the bytes without making them visible. Refuses keys the store cannot hold (AwsError).
+   * A failing body stream fails the stage and leaves nothing behind. */
+  stage(bucket: string, key: string, body: Buffer | Readable, metadata: ObjectMetadata, options?: StageOptions): Promise<StagedObject>;
+  /** Makes a staged object visible at its key, replacing any object there. Idempotent: a ref
+   * already published (or discarded) is a no-op. */
+  publish(ref: StagedRef): Promise<void>;
+  /** Drops a staged object that will not be published. */
+  discard(ref: StagedRef): Promise<void>;
+  /** Removes staged objects older than `maxAgeMs` whose ids are not in `keep` (left by a crash). */
+  sweepStaged(keep: Set<string>, maxAgeMs: number): Promise<number>;
   /** Undefined when the object does not exist. */
   head(bucket: string, key: string): Promise<ObjectInfo | undefined>;
   /** Undefined when the object does not exist. */

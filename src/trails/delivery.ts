@@ -77,13 +77,14 @@ export class TrailDelivery {
 
   constructor(private readonly deps: DeliveryDeps) {}
 
-  /** Runs a pass every second (files are cut per the configured interval). */
+  /** Runs a pass twice a second (files are cut per the configured interval), so a file is at
+   * most half a second late. */
   start(): void {
     const loop = (): void => {
       if (this.closed) return;
       this.timer = setTimeout(() => {
         void this.runOnce().finally(loop);
-      }, Math.min(1000, this.deps.options.intervalSeconds * 1000));
+      }, Math.min(500, this.deps.options.intervalSeconds * 500));
       this.timer.unref();
     };
     loop();
@@ -246,7 +247,9 @@ export class TrailDelivery {
     this.deps.trails.recordNotification(trail.arn, at, null);
   }
 
-  /** Writes every digest that is due; true when every chain is closed up to the stop time. */
+  /** Writes every digest that is due; true when every chain is closed (after a stop). A
+   * stopped trail's last digest ends when it is written, once every remaining log file is out,
+   * so it covers them all. */
   private async writeDigests(trail: Trail, finalDigestDue: boolean): Promise<boolean> {
     const chainStart = trail.digestChainStart;
     if (!trail.logFileValidation || chainStart === undefined) return true;
@@ -258,20 +261,24 @@ export class TrailDelivery {
         const nowSeconds = Math.floor(this.now() / 1000);
         const last = this.deps.files.lastDigest(trail.arn, chain.accountId, chain.region, chainStart);
         const start = last ? last.endTime : chainStart;
-        if (stopAt !== undefined && start >= stopAt) break;
-        let end = start + interval;
-        if (stopAt !== undefined && end > stopAt) {
-          if (!finalDigestDue) {
-            closed = false;
-            break;
-          }
-          end = stopAt;
+        if (start + interval <= nowSeconds) {
+          await this.writeDigest(trail, chain.accountId, chain.region, start, start + interval, last);
+          continue;
         }
-        if (end > nowSeconds) {
-          if (stopAt !== undefined) closed = false;
+        if (stopAt === undefined) break;
+        if (!finalDigestDue) {
+          closed = false;
           break;
         }
-        await this.writeDigest(trail, chain.accountId, chain.region, start, end, last);
+        // Closed once a digest ending after the stop also ends after the last file went out.
+        const lastDelivery = trail.latestDeliveryTime ?? 0;
+        if (last && last.endTime >= stopAt && last.endTime * 1000 > lastDelivery) break;
+        // Files delivered within the current second would fall after an end of `nowSeconds`.
+        if (start >= nowSeconds || lastDelivery >= nowSeconds * 1000) {
+          closed = false;
+          break;
+        }
+        await this.writeDigest(trail, chain.accountId, chain.region, start, nowSeconds, last);
       }
     }
     return closed;
@@ -286,12 +293,13 @@ export class TrailDelivery {
   }
 
   private async writeDigest(trail: Trail, accountId: string, region: string, start: number, end: number, previous: DigestRow | undefined): Promise<void> {
+    await this.deps.keys.prepare(region, Math.floor(this.now() / 1000));
     await this.deps.db.batched(() => {
       const key = digestFileKey(this.scope(trail, accountId, region), trail.name, trail.homeRegion, new Date(end * 1000));
       const digest = buildDigestFile({
         accountId, bucket: trail.s3Bucket, key, start, end,
         logFiles: this.deps.files.deliveredBetween(trail.arn, accountId, region, start * 1000, end * 1000),
-        previous, signingKey: this.deps.keys.current(region, end),
+        previous, signingKey: this.deps.keys.current(region, Math.floor(this.now() / 1000)),
       });
       this.deps.files.insertDigest({
         trailArn: trail.arn, accountId, region, startTime: start, endTime: end, s3Bucket: trail.s3Bucket, s3Key: key,

@@ -4,10 +4,14 @@
  * any past digest. The public key is PKCS#1 DER and the fingerprint its MD5 in hex, as awscli's
  * validate-logs expects.
  */
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { Db } from '../storage/db.ts';
 
 export const KEY_VALIDITY_SECONDS = 30 * 86_400;
+/** A replacement key is made this long before the current one expires. */
+const RENEW_BEFORE_SECONDS = 86_400;
+const generateKeyPairAsync = promisify(generateKeyPair);
 
 export interface SigningKey {
   fingerprint: string;
@@ -38,13 +42,29 @@ export class SigningKeys {
 
   constructor(private readonly db: Db) {}
 
-  /** The key that signs in `region` at `now` (epoch seconds), made when none is valid. */
+  /** The key that signs in `region` at `now` (epoch seconds). Made here, blocking, only when
+   * prepare() has not run (the first ListPublicKeys of a region). */
   current(region: string, now: number): SigningKey {
-    const row = this.db.stmt(
-      'SELECT * FROM trail_signing_keys WHERE region = ? AND valid_from <= ? AND valid_to > ? ORDER BY valid_from DESC LIMIT 1',
-    ).get(region, now, now) as KeyRow | undefined;
+    const row = this.validAt(region, now);
     if (row) return { fingerprint: row.fingerprint, privateKey: this.privateKey(row), validFrom: row.valid_from, validTo: row.valid_to };
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    return this.store(region, now, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+  }
+
+  /** Makes the region's next key off the event loop when none is valid a day from now (an RSA
+   * key takes up to a second to generate). */
+  async prepare(region: string, now: number): Promise<void> {
+    if (this.validAt(region, now + RENEW_BEFORE_SECONDS)) return;
+    const { privateKey } = await generateKeyPairAsync('rsa', { modulusLength: 2048 });
+    if (!this.validAt(region, now + RENEW_BEFORE_SECONDS)) this.store(region, now, privateKey);
+  }
+
+  private validAt(region: string, at: number): KeyRow | undefined {
+    return this.db.stmt(
+      'SELECT * FROM trail_signing_keys WHERE region = ? AND valid_from <= ? AND valid_to > ? ORDER BY valid_from DESC LIMIT 1',
+    ).get(region, at, at) as KeyRow | undefined;
+  }
+
+  private store(region: string, now: number, privateKey: KeyObject): SigningKey {
     const der = publicKeyDer(privateKey);
     const key: SigningKey = { fingerprint: fingerprintOf(der), privateKey, validFrom: now, validTo: now + KEY_VALIDITY_SECONDS };
     this.db.stmt(

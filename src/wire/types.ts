@@ -2,6 +2,7 @@
  * Types of the service models (botocore's service-2.json format, stripped of documentation by
  * scripts/generate_models.py) and of the HTTP messages the protocols read and write.
  */
+import type { Readable } from 'node:stream';
 import type { AwsError } from '../core/aws-error.ts';
 
 export type ShapeType =
@@ -99,12 +100,18 @@ export interface HttpRequest {
   /** Lower-cased header names. Repeated headers are joined with ', '. */
   headers: Record<string, string>;
   body: Buffer;
+  /** Set instead of `body` when the HTTP front left the body unread for the pipeline to stream
+   * (S3 uploads, up to gigabytes); `body` is then empty until someone buffers it. */
+  bodyStream?: Readable;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   body: string | Buffer;
+  /** A streamed body (S3 GetObject) sent instead of `body`; its length is the content-length
+   * header the protocol wrote. */
+  stream?: Readable;
 }
 
 /** Input/output values: structures are plain objects keyed by model member names;
@@ -123,4 +130,7 @@ export interface Protocol {
   parseRequest(model: ServiceModel, req: HttpRequest): ParsedRequest;
   serializeResponse(model: ServiceModel, operation: OperationModel, output: Params, requestId: string): HttpResponse;
   serializeError(model: ServiceModel, error: AwsError, requestId: string): HttpResponse;
+  /** Whether the operation this request routes to takes a streaming payload (S3 PutObject,
+   * UploadPart), which the pipeline must not buffer. */
+  streamsRequestBody?(model: ServiceModel, req: HttpRequest): boolean;
 }

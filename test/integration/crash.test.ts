@@ -4,37 +4,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { HealthLakeClient, CreateFHIRDatastoreCommand } from '@aws-sdk/client-healthlake';
 import { Db } from '../../src/storage/db.ts';
-import { ROOT, clientOptions, tempDataDir } from '../helpers/server.ts';
-
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-
-async function spawnServer(dataDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
-    env: {
-      ...process.env,
-      HEALTHTRAIL_DATA_DIR: dataDir, HEALTHTRAIL_PORT: '0', HEALTHTRAIL_LOG_LEVEL: 'silent',
-      HEALTHTRAIL_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId, HEALTHTRAIL_ROOT_SECRET_ACCESS_KEY: ROOT.secretAccessKey,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8');
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: string) => {
-      stderr += chunk;
-      const m = /listening on (http:\/\/\S+)/.exec(stderr);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
-  });
-  return { child, url };
-}
+import { clientOptions, tempDataDir } from '../helpers/server.ts';
+import { spawnServer } from '../helpers/server-process.ts';
 
 describe('crash safety', () => {
   it('kill -9 during a write load loses no acknowledged change and records no phantom', async () => {

@@ -203,10 +203,14 @@ describe('trail delivery', () => {
     s.record();
     await s.delivery.runOnce();
     assert.deepEqual(logRecords(s), ['e1', 'e2']);
-    const trail = s.trails.get(ARN)!;
-    assert.equal(trail.stopSeq, undefined, 'stop finished');
+    assert.notEqual(s.trails.get(ARN)!.stopSeq, undefined, 'the last digest waits for a second after the last file');
+    s.clock.t += 1000;
+    await s.delivery.runOnce();
+    assert.equal(s.trails.get(ARN)!.stopSeq, undefined, 'stop finished');
     const digests = [...s.buckets.objects.keys()].filter((k) => k.includes('CloudTrail-Digest'));
     assert.equal(digests.length, 1);
-    assert.equal(digests[0]!.slice(-24, -8), '20260105T100030Z');
+    assert.equal(digests[0]!.slice(-24, -8), '20260105T100031Z');
+    const digest = JSON.parse(gunzipSync(s.buckets.objects.get(digests[0]!)!.body).toString());
+    assert.equal(digest.logFiles.length, 1, 'the final digest lists the file delivered after the stop');
   });
 });

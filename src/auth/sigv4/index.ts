@@ -9,7 +9,8 @@
  * -> canonical-request (@smithy/signature-v4) -> signing-key + signature (node:crypto HMAC)
  * -> session-token -> payload.
  */
-export type { SigningCredentials, CredentialLookup, SignedRequestInfo } from './types.ts';
+export type { SigningCredentials, CredentialLookup, SignedRequestInfo, PayloadSigning } from './types.ts';
+export { chunkSignature, trailerSignature, sameSignature, type ChunkSigningContext } from './chunk-signature.ts';
 export { readCredentialScope } from './credential-scope.ts';
 export { verifySigV4 } from './verify.ts';
 export { SigV4Failure, type SigV4FailureKind, type SigV4FailureDetail } from './failure.ts';

@@ -37,7 +37,9 @@ export function verifySigV4(req: HttpRequest, lookup: CredentialLookup, now: Dat
   }
   let bodyHash: string | undefined;
   const hashBody = (): string => (bodyHash ??= sha256Hex(req.body));
-  const payloadHash = declared ?? (presigned && scope.service === 's3' ? UNSIGNED_PAYLOAD : hashBody());
+  // A streamed body (S3 uploads) is not here yet: its reader checks it against `payload`.
+  const streamed = req.bodyStream !== undefined;
+  const payloadHash = declared ?? (presigned && scope.service === 's3' ? UNSIGNED_PAYLOAD : streamed ? '' : hashBody());
 
   let canonical: string;
   try {
@@ -65,7 +67,7 @@ export function verifySigV4(req: HttpRequest, lookup: CredentialLookup, now: Dat
     });
   }
 
-  if (declared !== undefined && !isUncheckedPayload(declared) && declared.toLowerCase() !== hashBody()) {
+  if (declared !== undefined && !isUncheckedPayload(declared) && !streamed && declared.toLowerCase() !== hashBody()) {
     throw new SigV4Failure('PayloadHashMismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", {
       ...detail,
       clientSha256: declared,
@@ -73,6 +75,7 @@ export function verifySigV4(req: HttpRequest, lookup: CredentialLookup, now: Dat
     });
   }
 
+  const signedPayload = declared ?? (presigned && scope.service === 's3' ? UNSIGNED_PAYLOAD : undefined);
   return {
     accessKeyId: scope.accessKeyId,
     service: scope.service,
@@ -80,5 +83,13 @@ export function verifySigV4(req: HttpRequest, lookup: CredentialLookup, now: Dat
     signedAt: input.signedAt,
     presigned,
     ...(credentials.sessionToken !== undefined ? { sessionToken: credentials.sessionToken } : {}),
+    ...(signedPayload !== undefined ? {
+      payload: {
+        declaredSha256: signedPayload,
+        ...(signedPayload.startsWith('STREAMING-AWS4-HMAC-SHA256-')
+          ? { chunks: { signingKey: key, amzDate: input.amzDate, scope: scopeString(scope), seedSignature: input.signature } }
+          : {}),
+      },
+    } : {}),
   };
 }

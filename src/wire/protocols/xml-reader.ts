@@ -68,15 +68,19 @@ function isFlattened(ref: ShapeRef, shape: Shape): boolean {
   return ref.flattened === true || shape.flattened === true;
 }
 
-/** The element name a member is written under (botocore's rule for flattened lists). */
-function memberElementName(model: ServiceModel, name: string, ref: ShapeRef): string {
+/**
+ * The element name a member is written under. Flattened lists differ by direction: botocore's
+ * response parsers name the items after the list member's locationName, while its rest-xml
+ * request serializer names them after the structure member (`requestNames`).
+ */
+function memberElementName(model: ServiceModel, name: string, ref: ShapeRef, requestNames: boolean): string {
   const shape = model.shapes[ref.shape]!;
-  if (shape.type === 'list' && isFlattened(ref, shape) && shape.member?.locationName) return shape.member.locationName;
+  if (!requestNames && shape.type === 'list' && isFlattened(ref, shape) && shape.member?.locationName) return shape.member.locationName;
   return ref.locationName ?? name;
 }
 
-export function readXmlStructure(model: ServiceModel, shape: Shape, node: XmlNode, onError: XmlErrorFactory = malformedXml):
-  Record<string, unknown> {
+export function readXmlStructure(model: ServiceModel, shape: Shape, node: XmlNode, onError: XmlErrorFactory = malformedXml,
+  requestNames = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
     if (ref.location) continue;
@@ -87,20 +91,20 @@ export function readXmlStructure(model: ServiceModel, shape: Shape, node: XmlNod
       if (typeof attr === 'string') out[name] = readXmlScalar(ref, target, attr, onError);
       continue;
     }
-    const elements = xmlChildren(node, memberElementName(model, name, ref));
+    const elements = xmlChildren(node, memberElementName(model, name, ref, requestNames));
     if (elements.length === 0) continue;
     if ((target.type === 'list' || target.type === 'map') && isFlattened(ref, target)) {
       out[name] = target.type === 'list'
-        ? elements.map((e) => readXmlValue(model, target.member!, e, onError))
-        : readXmlMapEntries(model, target, elements, onError);
+        ? elements.map((e) => readXmlValue(model, target.member!, e, onError, requestNames))
+        : readXmlMapEntries(model, target, elements, onError, requestNames);
     } else {
-      out[name] = readXmlValue(model, ref, elements[0]!, onError);
+      out[name] = readXmlValue(model, ref, elements[0]!, onError, requestNames);
     }
   }
   return out;
 }
 
-function readXmlMapEntries(model: ServiceModel, shape: Shape, entries: XmlNode[], onError: XmlErrorFactory) {
+function readXmlMapEntries(model: ServiceModel, shape: Shape, entries: XmlNode[], onError: XmlErrorFactory, requestNames: boolean) {
   const keyName = shape.key!.locationName ?? 'key';
   const valueName = shape.value!.locationName ?? 'value';
   const out: Record<string, unknown> = {};
@@ -108,22 +112,23 @@ function readXmlMapEntries(model: ServiceModel, shape: Shape, entries: XmlNode[]
     const k = xmlChild(entry, keyName);
     const v = xmlChild(entry, valueName);
     if (k === undefined || v === undefined) continue;
-    setOwn(out, xmlText(k), readXmlValue(model, shape.value!, v, onError));
+    setOwn(out, xmlText(k), readXmlValue(model, shape.value!, v, onError, requestNames));
   }
   return out;
 }
 
-export function readXmlValue(model: ServiceModel, ref: ShapeRef, node: XmlNode, onError: XmlErrorFactory = malformedXml): unknown {
+export function readXmlValue(model: ServiceModel, ref: ShapeRef, node: XmlNode, onError: XmlErrorFactory = malformedXml,
+  requestNames = false): unknown {
   const shape = model.shapes[ref.shape]!;
   switch (shape.type) {
     case 'structure':
-      return readXmlStructure(model, shape, node, onError);
+      return readXmlStructure(model, shape, node, onError, requestNames);
     case 'list': {
       const itemName = shape.member!.locationName ?? 'member';
-      return xmlChildren(node, itemName).map((e) => readXmlValue(model, shape.member!, e, onError));
+      return xmlChildren(node, itemName).map((e) => readXmlValue(model, shape.member!, e, onError, requestNames));
     }
     case 'map':
-      return readXmlMapEntries(model, shape, xmlChildren(node, 'entry'), onError);
+      return readXmlMapEntries(model, shape, xmlChildren(node, 'entry'), onError, requestNames);
     default:
       return readXmlScalar(ref, shape, xmlText(node), onError);
   }

@@ -95,7 +95,7 @@ export function writeXmlValue(model: ServiceModel, ref: ShapeRef, value: unknown
   }
 }
 
-function xmlAttributes(model: ServiceModel, shape: Shape, value: Record<string, unknown>): string {
+export function xmlAttributes(model: ServiceModel, shape: Shape, value: Record<string, unknown>): string {
   let attrs = '';
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
     if (!ref.xmlAttribute) continue;

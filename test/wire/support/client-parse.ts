@@ -3,10 +3,10 @@
  * error code and members) the way an SDK would, driven by the same model. Used to round-trip
  * what our serializers write and, as a check on this parser itself, the vectors' own responses.
  */
-import type { HttpResponse, OperationModel, ServiceModel, Shape } from '../../../src/wire/types.ts';
+import type { HttpResponse, OperationModel, ServiceModel, Shape, ShapeRef } from '../../../src/wire/types.ts';
 import { readBoundMembers } from '../../../src/wire/protocols/http-bindings.ts';
 import { readJsonStructure, readJsonValue } from '../../../src/wire/protocols/json-body.ts';
-import { parseXmlDocument, readXmlStructure, xmlChild, xmlText } from '../../../src/wire/protocols/xml-reader.ts';
+import { parseXmlDocument, readXmlStructure, readXmlValue, xmlChild, xmlText } from '../../../src/wire/protocols/xml-reader.ts';
 
 function bodyText(res: HttpResponse): string {
   return typeof res.body === 'string' ? res.body : res.body.toString('utf8');
@@ -72,6 +72,34 @@ export function parseQueryOutput(model: ServiceModel, op: OperationModel, res: H
   return result === undefined ? {} : readXmlStructure(model, model.shapes[op.output.shape]!, result);
 }
 
+/** rest-xml: headers, status, a payload or the root element's children. Label- and
+ * query-bound members of an output are read from the body (botocore's IgnoreQueryParamsInResponse). */
+export function parseRestXmlOutput(model: ServiceModel, op: OperationModel, res: HttpResponse): Record<string, unknown> {
+  if (!op.output) return {};
+  const shape = model.shapes[op.output.shape]!;
+  const out: Record<string, unknown> = {};
+  const body = typeof res.body === 'string' ? Buffer.from(res.body, 'utf8') : res.body;
+  if (shape.payload) {
+    const ref = shape.members![shape.payload]!;
+    const type = model.shapes[ref.shape]!.type;
+    if (body.length > 0) {
+      if (type === 'blob') out[shape.payload] = body;
+      else if (type === 'string') out[shape.payload] = body.toString('utf8');
+      else out[shape.payload] = readXmlValue(model, ref, parseXmlDocument(body.toString('utf8')).node);
+    }
+  } else if (body.length > 0) {
+    const members: Record<string, ShapeRef> = {};
+    for (const [name, ref] of Object.entries(shape.members ?? {})) {
+      members[name] = ref.location === 'uri' || ref.location === 'querystring' ? { ...ref, location: undefined } : ref;
+    }
+    Object.assign(out, readXmlStructure(model, { ...shape, members }, parseXmlDocument(body.toString('utf8')).node));
+  }
+  readResponseBindings(model, shape, res, out);
+  // botocore gives a prefix-headers map even when no header matched.
+  for (const [name, ref] of Object.entries(shape.members ?? {})) if (ref.location === 'headers') out[name] ??= {};
+  return out;
+}
+
 export interface ParsedError {
   code: string | undefined;
   members: Record<string, unknown>;
@@ -81,12 +109,14 @@ export interface ParsedError {
  * modelled members. */
 export function parseError(protocol: string, model: ServiceModel, res: HttpResponse): ParsedError {
   const headers = lowerHeaders(res.headers);
-  if (protocol === 'query') {
-    const { node } = parseXmlDocument(bodyText(res));
-    const error = xmlChild(node, 'Error');
+  if (protocol === 'query' || protocol === 'rest-xml') {
+    const { name, node } = parseXmlDocument(bodyText(res));
+    const error = name === 'Error' ? node : xmlChild(node, 'Error');
     const code = xmlText(xmlChild(error, 'Code'));
     const shape = findErrorShape(model, code);
-    return { code, members: shape && error !== undefined ? readXmlStructure(model, shape, error) : {} };
+    const members = shape && error !== undefined ? readXmlStructure(model, shape, error) : {};
+    if (shape && protocol === 'rest-xml') readResponseBindings(model, shape, res, members);
+    return { code, members };
   }
   const doc = jsonDoc(res) as Record<string, unknown>;
   const raw = headers['x-amzn-errortype'] ?? (doc.code as string | undefined) ?? (doc.__type as string | undefined);

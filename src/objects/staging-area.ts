@@ -1,0 +1,74 @@
+/**
+ * A directory of staged objects: `<id>.data` (the bytes, fsynced) and `<id>.json` (what to
+ * publish them as). Both backends stage here; they differ in how they publish.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { writeStagingFile, type StagedFile } from './staging-file.ts';
+
+const ID_RE = /^[0-9a-f-]{36}$/;
+
+export class StagingArea {
+  constructor(readonly dir: string, private readonly now: () => number = Date.now) {}
+
+  paths(id: string): { data: string; meta: string } {
+    if (!ID_RE.test(id)) throw new Error(`not a staging id: ${id}`);
+    return { data: join(this.dir, `${id}.data`), meta: join(this.dir, `${id}.json`) };
+  }
+
+  /** Writes the bytes under a new id; `describe` turns the written file into its JSON record. */
+  async write<T>(body: Buffer | Readable, describe: (file: StagedFile) => T): Promise<{ id: string; file: StagedFile; meta: T }> {
+    await mkdir(this.dir, { recursive: true });
+    const id = randomUUID();
+    const paths = this.paths(id);
+    const file = await writeStagingFile(paths.data, body);
+    const meta = describe(file);
+    try {
+      await writeFile(paths.meta, JSON.stringify(meta), { mode: 0o600 });
+    } catch (err) {
+      await rm(paths.data, { force: true });
+      throw err;
+    }
+    return { id, file, meta };
+  }
+
+  async readMeta<T>(id: string): Promise<T | undefined> {
+    try {
+      return JSON.parse(await readFile(this.paths(id).meta, 'utf8')) as T;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async has(id: string): Promise<boolean> {
+    return stat(this.paths(id).data).then(() => true, () => false);
+  }
+
+  async discard(id: string): Promise<void> {
+    const paths = this.paths(id);
+    await rm(paths.data, { force: true });
+    await rm(paths.meta, { force: true });
+  }
+
+  async sweep(keep: Set<string>, maxAgeMs: number): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
+    let removed = 0;
+    const cutoff = this.now() - maxAgeMs;
+    for (const name of names) {
+      if (keep.has(name.replace(/\.(data|json)$/, ''))) continue;
+      const info = await stat(join(this.dir, name)).catch(() => undefined);
+      if (!info || info.mtimeMs > cutoff) continue;
+      await rm(join(this.dir, name), { force: true });
+      removed++;
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,45 @@
+/** What every FHIR interaction works with: the datastore's storage, its base URL, time and ids. */
+import type { IdSource } from '../../../core/clock.ts';
+import type { FhirRepository } from './repository.ts';
+import type { ValidationLevel } from './validation.ts';
+
+export interface FhirContext {
+  repo: FhirRepository;
+  store: number;
+  datastoreId: string;
+  /** Absolute base of the datastore's FHIR API, with trailing slash: {origin}/datastore/{id}/r4/ */
+  base: string;
+  now: Date;
+  ids: IdSource;
+  validationLevel: ValidationLevel;
+  /** Prefer: handling=strict: unknown search parameters are errors. */
+  strictSearch: boolean;
+  /** Most entries a batch or transaction Bundle may have. */
+  bundleEntryLimit: number;
+  /** IAM check of one Bundle entry's action (throws the access-denied FhirError). */
+  authorizeEntry(action: string): void;
+}
+
+/** A FHIR response before HTTP: status, body and headers. */
+export interface FhirResult {
+  status: number;
+  body?: Record<string, unknown>;
+  headers?: Record<string, string>;
+  /** The resource a write produced, so Prefer: return=... can choose what to send. */
+  written?: boolean;
+  /** Identifiers for the CloudTrail record's responseElements (never content). */
+  audit?: Record<string, unknown>;
+}
+
+/** One FHIR REST request, after routing and before any interpretation of its body. */
+export interface FhirRequest {
+  method: string;
+  resourceType?: string;
+  id?: string;
+  vid?: string;
+  /** Decoded query parameters, in order. */
+  params: [string, string][];
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body: Buffer;
+}

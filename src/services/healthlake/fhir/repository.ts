@@ -1,0 +1,222 @@
+/**
+ * FHIR storage on the embedded database: current resources, earlier versions, idempotency keys
+ * and the search-index rows (written with every change, in its transaction). Everything is
+ * scoped by `store`, the small integer naming a datastore.
+ */
+import type { Db } from '../../../storage/db.ts';
+import { searchParamsFor } from './search-params.ts';
+import { fhirDefinitions } from './definitions.ts';
+import type { IndexRows } from './indexer.ts';
+
+export interface StoredResource {
+  rid: number;
+  rtype: string;
+  id: string;
+  version: number;
+  updated: number;
+  method: string;
+  deleted: boolean;
+  content: string | null;
+}
+
+export interface HistoryRow {
+  rtype: string;
+  id: string;
+  version: number;
+  updated: number;
+  method: string;
+  deleted: boolean;
+  content: string | null;
+}
+
+interface RawResource { rid: number; rtype: string; id: string; version: number; updated: number; method: string; deleted: number; content: string | null }
+
+const fromRaw = (r: RawResource): StoredResource => ({ ...r, deleted: r.deleted === 1 });
+
+export const INDEX_TABLES = ['token', 'string', 'reference', 'date', 'number', 'quantity', 'uri', 'composite'] as const;
+export type IndexTable = (typeof INDEX_TABLES)[number];
+
+const INSERT_SQL: Record<IndexTable, string> = {
+  token: 'INSERT INTO fhir_idx_token (store, key, rid, system, code, display) VALUES (?, ?, ?, ?, ?, ?)',
+  string: 'INSERT INTO fhir_idx_string (store, key, rid, norm, exact) VALUES (?, ?, ?, ?, ?)',
+  reference: 'INSERT INTO fhir_idx_reference (store, key, rid, ref_type, ref_id) VALUES (?, ?, ?, ?, ?)',
+  date: 'INSERT INTO fhir_idx_date (store, key, rid, low, high) VALUES (?, ?, ?, ?, ?)',
+  number: 'INSERT INTO fhir_idx_number (store, key, rid, value) VALUES (?, ?, ?, ?)',
+  quantity: 'INSERT INTO fhir_idx_quantity (store, key, rid, system, code, unit, value) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  uri: 'INSERT INTO fhir_idx_uri (store, key, rid, uri) VALUES (?, ?, ?, ?)',
+  composite: 'INSERT INTO fhir_idx_composite (store, key, rid, a_system, a_code, b_system, b_code, b_num, b_low, b_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+};
+
+export interface HistoryQuery {
+  rtype?: string;
+  id?: string;
+  since?: number;
+  limit: number;
+  offset: number;
+}
+
+export class FhirRepository {
+  private keys: Map<string, number> | undefined;
+
+  constructor(readonly db: Db) {}
+
+  /**
+   * Allocates the integer of every index key once, in its own transaction before any call
+   * uses them, so a rolled-back call can never leave a cached key behind.
+   */
+  ready(): void {
+    if (this.keys) return;
+    const names: string[] = [];
+    for (const type of fhirDefinitions().resourceTypes) {
+      for (const p of searchParamsFor(type).values()) {
+        names.push(p.keyName);
+        if (p.type === 'token') names.push(`${p.keyName}:of-type`);
+        if (p.type === 'reference') names.push(`${p.keyName}:identifier`);
+      }
+    }
+    this.db.transaction(() => {
+      const insert = this.db.stmt('INSERT OR IGNORE INTO fhir_search_keys (name) VALUES (?)');
+      for (const n of names) insert.run(n);
+    });
+    const rows = this.db.stmt('SELECT key, name FROM fhir_search_keys').all() as { key: number; name: string }[];
+    this.keys = new Map(rows.map((r) => [r.name, r.key]));
+  }
+
+  key(name: string): number {
+    const k = this.keys?.get(name);
+    if (k === undefined) throw new Error(`unknown search index key ${name}`);
+    return k;
+  }
+
+  /** The store number of a datastore, allocated on first use (not cached: a rollback could undo it). */
+  store(datastoreId: string): number {
+    const row = this.db.stmt('SELECT store FROM fhir_stores WHERE datastore_id = ?').get(datastoreId) as { store: number } | undefined;
+    if (row) return row.store;
+    return Number(this.db.stmt('INSERT INTO fhir_stores (datastore_id) VALUES (?)').run(datastoreId).lastInsertRowid);
+  }
+
+  get(store: number, rtype: string, id: string): StoredResource | undefined {
+    const raw = this.db.stmt('SELECT rid, rtype, id, version, updated, method, deleted, content FROM fhir_resources WHERE store = ? AND rtype = ? AND id = ?')
+      .get(store, rtype, id) as RawResource | undefined;
+    return raw ? fromRaw(raw) : undefined;
+  }
+
+  /** A version, current or earlier. */
+  version(store: number, rtype: string, id: string, version: number): HistoryRow | undefined {
+    const current = this.get(store, rtype, id);
+    if (!current) return undefined;
+    if (current.version === version) return current;
+    const raw = this.db.stmt('SELECT rtype, id, version, updated, method, deleted, content FROM fhir_history WHERE store = ? AND rtype = ? AND id = ? AND version = ?')
+      .get(store, rtype, id, version) as (Omit<RawResource, 'rid'>) | undefined;
+    return raw ? { ...raw, deleted: raw.deleted === 1 } : undefined;
+  }
+
+  byRids(rids: number[]): StoredResource[] {
+    if (rids.length === 0) return [];
+    const out: StoredResource[] = [];
+    for (let i = 0; i < rids.length; i += 500) {
+      const chunk = rids.slice(i, i + 500);
+      const raws = this.db.sql.prepare(`SELECT rid, rtype, id, version, updated, method, deleted, content FROM fhir_resources WHERE rid IN (${chunk.map(() => '?').join(',')})`)
+        .all(...chunk) as RawResource[];
+      out.push(...raws.map(fromRaw));
+    }
+    const order = new Map(rids.map((r, i) => [r, i]));
+    return out.sort((a, b) => order.get(a.rid)! - order.get(b.rid)!);
+  }
+
+  /** Writes a new current version (moving the previous one to history) and re-indexes it. */
+  write(store: number, rtype: string, id: string, version: number, updated: number, method: string, content: string,
+    rows: IndexRows, previous?: StoredResource): number {
+    let rid: number;
+    if (previous) {
+      this.archive(store, previous);
+      this.db.stmt('UPDATE fhir_resources SET version = ?, updated = ?, method = ?, deleted = 0, content = ? WHERE rid = ?')
+        .run(version, updated, method, content, previous.rid);
+      rid = previous.rid;
+      this.clearIndex(rid);
+    } else {
+      rid = Number(this.db.stmt('INSERT INTO fhir_resources (store, rtype, id, version, updated, method, deleted, content) VALUES (?, ?, ?, ?, ?, ?, 0, ?)')
+        .run(store, rtype, id, version, updated, method, content).lastInsertRowid);
+    }
+    this.insertIndex(store, rid, rows);
+    return rid;
+  }
+
+  /** Deletes: a new version that is a tombstone; the index forgets the resource. */
+  markDeleted(store: number, previous: StoredResource, updated: number): number {
+    const version = previous.version + 1;
+    this.archive(store, previous);
+    this.db.stmt("UPDATE fhir_resources SET version = ?, updated = ?, method = 'DELETE', deleted = 1, content = NULL WHERE rid = ?")
+      .run(version, updated, previous.rid);
+    this.clearIndex(previous.rid);
+    return version;
+  }
+
+  private archive(store: number, previous: StoredResource): void {
+    this.db.stmt('INSERT INTO fhir_history (store, rtype, id, version, updated, method, deleted, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(store, previous.rtype, previous.id, previous.version, previous.updated, previous.method, previous.deleted ? 1 : 0, previous.content);
+  }
+
+  private clearIndex(rid: number): void {
+    for (const t of INDEX_TABLES) this.db.stmt(`DELETE FROM fhir_idx_${t} WHERE rid = ?`).run(rid);
+  }
+
+  private insertIndex(store: number, rid: number, rows: IndexRows): void {
+    for (const t of INDEX_TABLES) {
+      const list = rows[t] as unknown[][];
+      if (list.length === 0) continue;
+      const stmt = this.db.stmt(INSERT_SQL[t]);
+      const seen = new Set<string>();
+      for (const [name, ...values] of list) {
+        const dedupe = JSON.stringify([name, values]);
+        if (seen.has(dedupe)) continue;
+        seen.add(dedupe);
+        stmt.run(store, this.key(name as string), rid, ...values);
+      }
+    }
+  }
+
+  /** History newest first: one resource (by version), one type, or the whole datastore (by time). */
+  history(store: number, q: HistoryQuery): HistoryRow[] {
+    const where = ['store = ?'];
+    const args: unknown[] = [store];
+    if (q.rtype) { where.push('rtype = ?'); args.push(q.rtype); }
+    if (q.id) { where.push('id = ?'); args.push(q.id); }
+    if (q.since !== undefined) { where.push('updated >= ?'); args.push(q.since); }
+    const w = where.join(' AND ');
+    const order = q.id ? 'version DESC' : 'updated DESC, rtype, id, version DESC';
+    // Each side is read in order and cut at offset + limit before the merge, so a page costs
+    // what it returns, not the size of the datastore.
+    const cut = q.offset + q.limit;
+    const cols = 'rtype, id, version, updated, method, deleted, content';
+    const raws = this.db.sql.prepare(
+      `SELECT ${cols} FROM (
+         SELECT * FROM (SELECT ${cols} FROM fhir_resources WHERE ${w} ORDER BY ${order} LIMIT ?)
+         UNION ALL
+         SELECT * FROM (SELECT ${cols} FROM fhir_history WHERE ${w} ORDER BY ${order} LIMIT ?)
+       ) ORDER BY ${order} LIMIT ? OFFSET ?`,
+    ).all(...args, cut, ...args, cut, q.limit, q.offset) as Omit<RawResource, 'rid'>[];
+    return raws.map((r) => ({ ...r, deleted: r.deleted === 1 }));
+  }
+
+  historyCount(store: number, q: Omit<HistoryQuery, 'limit' | 'offset'>): number {
+    const where = ['store = ?'];
+    const args: unknown[] = [store];
+    if (q.rtype) { where.push('rtype = ?'); args.push(q.rtype); }
+    if (q.id) { where.push('id = ?'); args.push(q.id); }
+    if (q.since !== undefined) { where.push('updated >= ?'); args.push(q.since); }
+    const w = where.join(' AND ');
+    const row = this.db.sql.prepare(
+      `SELECT (SELECT count(*) FROM fhir_resources WHERE ${w}) + (SELECT count(*) FROM fhir_history WHERE ${w}) AS n`,
+    ).get(...args, ...args) as { n: number };
+    return row.n;
+  }
+
+  idempotentResource(store: number, key: string): { rtype: string; id: string } | undefined {
+    return this.db.stmt('SELECT rtype, id FROM fhir_idempotency_keys WHERE store = ? AND idem_key = ?').get(store, key) as { rtype: string; id: string } | undefined;
+  }
+
+  rememberIdempotencyKey(store: number, key: string, rtype: string, id: string, now: number): void {
+    this.db.stmt('INSERT INTO fhir_idempotency_keys (store, idem_key, rtype, id, created_at) VALUES (?, ?, ?, ?, ?)').run(store, key, rtype, id, now);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * FHIR REST routes under /datastore/{id}/r4/: which interaction a method and path are, and the
+ * IAM action (= CloudTrail eventName) HealthLake names for it (spec/healthlake.md §2.1).
+ */
+import { fhirDefinitions } from './definitions.ts';
+import { FhirError } from './errors.ts';
+
+export type Interaction =
+  | 'capabilities' | 'create' | 'read' | 'vread' | 'update' | 'conditional-update' | 'patch' | 'delete' | 'conditional-delete'
+  | 'search-get' | 'search-post' | 'history-instance' | 'history-type' | 'history-system' | 'bundle' | 'validate' | 'not-built';
+
+export interface FhirRoute {
+  interaction: Interaction;
+  /** IAM action and CloudTrail eventName. */
+  action: string;
+  resourceType?: string;
+  id?: string;
+  vid?: string;
+  /** Interactions that are HealthLake's but not this server's yet (export jobs, $everything...). */
+  notBuilt?: string;
+}
+
+const READ_ONLY = new Set(['GetCapabilities', 'ReadResource', 'VersionReadResource', 'SearchWithGet', 'SearchWithPost', 'GetHistoryByResourceId',
+  'DescribeFHIRExportJobWithGet', 'SearchEverything', 'ValidateResource', 'GetExportedFile']);
+
+export function isReadOnlyAction(action: string): boolean {
+  return READ_ONLY.has(action);
+}
+
+const methodNotAllowed = (method: string, path: string) =>
+  new FhirError(405, `${method} is not allowed on ${path || '/'}.`, { issueCode: 'not-supported' });
+
+function checkType(type: string): void {
+  if (!fhirDefinitions().resourceTypeSet.has(type)) {
+    throw new FhirError(404, `Unknown resource type '${type.slice(0, 64)}'.`, { issueCode: 'not-supported' });
+  }
+}
+
+/** `segments` is the path after /r4/, split on '/', already percent-decoded. */
+export function routeFhir(method: string, segments: string[], hasQuery: boolean): FhirRoute {
+  const path = segments.join('/');
+  const [a, b, c, d] = segments;
+  const n = segments.length;
+  const notBuilt = (action: string, what: string): FhirRoute => ({ interaction: 'not-built', action, notBuilt: what });
+
+  if (n === 0) {
+    if (method === 'POST') return { interaction: 'bundle', action: 'ProcessBundle' };
+    if (method === 'GET') return notBuilt('SearchWithGet', 'System-level search (without a resource type)');
+    throw methodNotAllowed(method, path);
+  }
+  if (n === 1 && a === 'metadata') {
+    if (method === 'GET') return { interaction: 'capabilities', action: 'GetCapabilities' };
+    throw methodNotAllowed(method, path);
+  }
+  if (n === 1 && a === '_history') {
+    if (method === 'GET') return { interaction: 'history-system', action: 'GetHistoryByResourceId' };
+    throw methodNotAllowed(method, path);
+  }
+  // HealthLake operations that belong to other parts of this server (export jobs) or are not built.
+  if (a === '$export' || (b === '$export' && (a === 'Patient' || a === 'Group')) || (c === '$export' && a === 'Group')) {
+    return notBuilt(method === 'POST' ? 'StartFHIRExportJobWithPost' : 'StartFHIRExportJobWithGet', 'FHIR $export');
+  }
+  if (a === 'export' && n === 2) {
+    if (method === 'GET') return notBuilt('DescribeFHIRExportJobWithGet', 'Export job status');
+    if (method === 'DELETE') return notBuilt('CancelFHIRExportJobWithDelete', 'Export job cancellation');
+    throw methodNotAllowed(method, path);
+  }
+  if (c === '$everything' && a === 'Patient' && n === 3) return notBuilt('SearchEverything', 'Patient/$everything');
+  const operation = segments.find((s) => s.startsWith('$') && s !== '$validate');
+  if (operation) throw new FhirError(400, `Operation ${operation.slice(0, 64)} is not supported.`, { issueCode: 'not-supported' });
+
+  checkType(a!);
+  const resourceType = a!;
+  if (n === 1) {
+    switch (method) {
+      case 'GET': return { interaction: 'search-get', action: 'SearchWithGet', resourceType };
+      case 'POST': return { interaction: 'create', action: 'CreateResource', resourceType };
+      case 'PUT': if (hasQuery) return { interaction: 'conditional-update', action: 'UpdateResource', resourceType }; break;
+      case 'DELETE': if (hasQuery) return { interaction: 'conditional-delete', action: 'DeleteResource', resourceType }; break;
+    }
+    throw methodNotAllowed(method, path);
+  }
+  if (n === 2 && b === '_search') {
+    if (method === 'POST') return { interaction: 'search-post', action: 'SearchWithPost', resourceType };
+    if (method === 'GET') return { interaction: 'search-get', action: 'SearchWithGet', resourceType };
+    throw methodNotAllowed(method, path);
+  }
+  if (n === 2 && b === '_history') {
+    if (method === 'GET') return { interaction: 'history-type', action: 'GetHistoryByResourceId', resourceType };
+    throw methodNotAllowed(method, path);
+  }
+  if (n === 2 && b === '$validate') {
+    if (method === 'POST') return { interaction: 'validate', action: 'ValidateResource', resourceType };
+    throw methodNotAllowed(method, path);
+  }
+  const id = b!;
+  if (!/^[A-Za-z0-9\-.]{1,64}$/.test(id)) throw new FhirError(400, `'${id.slice(0, 80)}' is not a valid resource id.`);
+  if (n === 2) {
+    switch (method) {
+      case 'GET': case 'HEAD': return { interaction: 'read', action: 'ReadResource', resourceType, id };
+      case 'PUT': return { interaction: 'update', action: 'UpdateResource', resourceType, id };
+      case 'PATCH': return { interaction: 'patch', action: 'PatchResource', resourceType, id };
+      case 'DELETE': return { interaction: 'delete', action: 'DeleteResource', resourceType, id };
+    }
+    throw methodNotAllowed(method, path);
+  }
+  if (c === '_history' && n === 3) {
+    if (method === 'GET') return { interaction: 'history-instance', action: 'GetHistoryByResourceId', resourceType, id };
+    throw methodNotAllowed(method, path);
+  }
+  if (c === '_history' && n === 4) {
+    if (method === 'GET') return { interaction: 'vread', action: 'VersionReadResource', resourceType, id, vid: d };
+    throw methodNotAllowed(method, path);
+  }
+  throw new FhirError(404, `No FHIR interaction at '${path.slice(0, 200)}'.`, { issueCode: 'not-found' });
+}

@@ -1,0 +1,237 @@
+/**
+ * Executes a parsed search: matches (one SQL query over the indexes), the page, _include and
+ * _revinclude (with :iterate), _total, _summary/_elements, and the searchset Bundle with its
+ * self and next links.
+ */
+import type { FhirContext } from '../context.ts';
+import type { StoredResource } from '../repository.ts';
+import { parseSearch, type IncludeSpec, type SearchQuery } from './parser.ts';
+import { SearchSql } from './sql.ts';
+import { applyElements, applySummary } from './elements.ts';
+import { decodePageToken, encodePageToken, type PageToken } from './page-token.ts';
+import { badRequest } from '../errors.ts';
+
+type RawRow = Omit<StoredResource, 'deleted'> & { deleted: number };
+
+const MAX_INCLUDED = 1000;
+const MAX_ITERATIONS = 3;
+
+export interface SearchRequestInput {
+  resourceType: string;
+  /** Decoded query (or form) parameters, in order. */
+  params: [string, string][];
+}
+
+export interface SearchOutcome {
+  bundle: Record<string, unknown>;
+  /** Parameter names (no values) for the audit record. */
+  names: string[];
+}
+
+function queryString(params: [string, string][]): string {
+  return params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+}
+
+/** Resolves a `page` token into the search it continues, or the request's own parameters. */
+export function searchParams(input: SearchRequestInput): { params: [string, string][]; page?: PageToken } {
+  const pageParam = input.params.find(([k]) => k === 'page');
+  if (!pageParam) return { params: input.params };
+  const page = decodePageToken(pageParam[1], input.resourceType);
+  const count = input.params.find(([k]) => k === '_count');
+  if (count && count[1] !== String(page.c)) throw badRequest(`The page token was issued for _count=${page.c}.`);
+  return { params: [...page.p, ['_count', String(page.c)]], page };
+}
+
+export function executeSearch(ctx: FhirContext, input: SearchRequestInput): SearchOutcome {
+  const { params, page } = searchParams(input);
+  const query = parseSearch(input.resourceType, params, { strict: ctx.strictSearch });
+  const sql = new SearchSql(ctx.store, (n) => ctx.repo.key(n), ctx.now.getTime());
+  const db = ctx.repo.db.sql;
+  const { set, filter, everything } = sql.plan(query.resourceType, query.criteria);
+
+  let total: number | undefined;
+  if (query.total === 'accurate' || query.summary === 'count') {
+    total = (db.prepare(`SELECT count(*) AS n FROM (${set.sql}) m WHERE ${filter.sql}`).get(...set.args, ...filter.args) as { n: number }).n;
+  }
+
+  // The page's rids from the indexes first; then only those resource rows are read.
+  const offset = page?.o ?? 0;
+  let rows: StoredResource[] = [];
+  let hasMore = false;
+  if (query.summary !== 'count') {
+    let rids: number[];
+    if (query.sort.length === 0) {
+      // Keyset paging in rid order; the cursor also lets SQLite merge index sets in rid order.
+      rids = (db.prepare(`SELECT m.rid AS rid FROM (${set.sql}) m WHERE ${filter.sql} AND m.rid > ? ORDER BY m.rid LIMIT ?`)
+        .all(...set.args, ...filter.args, page?.a ?? 0, query.count + 1) as { rid: number }[]).map((r) => r.rid);
+    } else {
+      rids = sortedPage(ctx, sql, query, { set, filter, everything }, offset, query.count + 1);
+    }
+    hasMore = rids.length > query.count;
+    rows = ctx.repo.byRids(rids.slice(0, query.count));
+  }
+  if (total === undefined && query.total !== 'none' && offset === 0 && !hasMore) total = rows.length;
+
+  const entries: Record<string, unknown>[] = [];
+  const seen = new Set(rows.map((r) => `${r.rtype}/${r.id}`));
+  for (const row of rows) {
+    let resource = JSON.parse(row.content!) as Record<string, unknown>;
+    if (query.summary && query.summary !== 'false' && query.summary !== 'count') resource = applySummary(resource, query.summary);
+    else if (query.elements) resource = applyElements(resource, query.elements);
+    entries.push({ fullUrl: `${ctx.base}${row.rtype}/${row.id}`, resource, search: { mode: 'match' } });
+  }
+  for (const row of included(ctx, query, rows, seen)) {
+    let resource = JSON.parse(row.content!) as Record<string, unknown>;
+    if (query.summary && query.summary !== 'false' && query.summary !== 'count') resource = applySummary(resource, query.summary);
+    entries.push({ fullUrl: `${ctx.base}${row.rtype}/${row.id}`, resource, search: { mode: 'include' } });
+  }
+
+  const ownParams = params.filter(([k]) => k !== '_count' && k !== 'page');
+  const link: Record<string, string>[] = [
+    { relation: 'self', url: `${ctx.base}${query.resourceType}${params.length > 0 ? `?${queryString(input.params)}` : ''}` },
+  ];
+  if (hasMore) {
+    const next: PageToken = { t: query.resourceType, p: ownParams, c: query.count, o: offset + query.count };
+    if (query.sort.length === 0) next.a = rows[rows.length - 1]!.rid;
+    link.push({ relation: 'next', url: `${ctx.base}${query.resourceType}?_count=${query.count}&page=${encodePageToken(next)}` });
+  }
+  const bundle: Record<string, unknown> = {
+    resourceType: 'Bundle',
+    id: ctx.ids.uuid(),
+    meta: { lastUpdated: ctx.now.toISOString() },
+    type: 'searchset',
+    ...(total !== undefined ? { total } : {}),
+    link,
+    entry: entries,
+  };
+  return { bundle, names: query.names };
+}
+
+/** Index and column that order a single-key sort: the first time a rid appears is its sort value. */
+const SORT_INDEX: Record<string, [string, string, string]> = {
+  // [table, ascending order, descending order] — each the order of a covering index.
+  token: ['fhir_idx_token', 'code, system, rid', 'code DESC, system DESC, rid DESC'],
+  string: ['fhir_idx_string', 'norm, rid', 'norm DESC, rid DESC'],
+  reference: ['fhir_idx_reference', 'ref_id, ref_type, rid', 'ref_id DESC, ref_type DESC, rid DESC'],
+  date: ['fhir_idx_date', 'low, high, rid', 'high DESC, low DESC, rid DESC'],
+  number: ['fhir_idx_number', 'value, rid', 'value DESC, rid DESC'],
+  quantity: ['fhir_idx_quantity', 'value, rid', 'value DESC, rid DESC'],
+  uri: ['fhir_idx_uri', 'uri, rid', 'uri DESC, rid DESC'],
+};
+/** Below this many matches, sorting them directly beats walking the sort index. */
+const WALK_INDEX_FROM = 2000;
+
+type Plan = { set: { sql: string; args: unknown[] }; filter: { sql: string; args: unknown[] }; everything: boolean };
+
+/**
+ * One page of an explicitly sorted search. A single index-backed key with many matches walks
+ * that key's index in order (a page costs offset + count, not the number of matches), then
+ * appends the matches without a value; anything else sorts the matches.
+ */
+function sortedPage(ctx: FhirContext, sql: SearchSql, query: SearchQuery, plan: Plan, offset: number, limit: number): number[] {
+  const db = ctx.repo.db.sql;
+  const { set, filter } = plan;
+  const key = query.sort[0]!;
+  const walkable = query.sort.length === 1 && !key.param.column && SORT_INDEX[key.param.type];
+  let members: Set<number> | undefined;
+  if (walkable && !plan.everything) {
+    members = new Set((db.prepare(`SELECT m.rid AS rid FROM (${set.sql}) m WHERE ${filter.sql}`).all(...set.args, ...filter.args) as { rid: number }[]).map((r) => r.rid));
+  }
+  if (!walkable || (members && members.size < WALK_INDEX_FROM)) {
+    const order = sql.orderBy(query.sort);
+    return (db.prepare(`SELECT m.rid AS rid FROM (${set.sql}) m JOIN fhir_resources r ON r.rid = m.rid WHERE ${filter.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
+      .all(...set.args, ...filter.args, ...order.args, limit, offset) as { rid: number }[]).map((r) => r.rid);
+  }
+  const [table, asc, desc] = SORT_INDEX[key.param.type]!;
+  const seen = new Set<number>();
+  const out: number[] = [];
+  let valued = 0;
+  const walk = db.prepare(`SELECT rid FROM ${table} WHERE store = ? AND key = ? ORDER BY ${key.descending ? desc : asc}`).raw(true);
+  for (const [rid] of walk.iterate(ctx.store, ctx.repo.key(key.param.keyName)) as Iterable<[number]>) {
+    if (seen.has(rid) || (members && !members.has(rid))) continue;
+    seen.add(rid);
+    if (valued++ >= offset) out.push(rid);
+    if (out.length >= limit) return out;
+  }
+  // Matches without a value for the key come last, in rid order.
+  const x = 'sv';
+  const rest = db.prepare(`SELECT m.rid AS rid FROM (${set.sql}) m WHERE ${filter.sql} AND NOT EXISTS (SELECT 1 FROM ${table} ${x} WHERE ${x}.rid = m.rid AND ${x}.key = ?) ORDER BY m.rid LIMIT ? OFFSET ?`)
+    .all(...set.args, ...filter.args, ctx.repo.key(key.param.keyName), limit - out.length, Math.max(0, offset - valued)) as { rid: number }[];
+  return [...out, ...rest.map((r) => r.rid)];
+}
+
+function referencedFrom(ctx: FhirContext, rows: StoredResource[], spec: IncludeSpec): StoredResource[] {
+  const sources = rows.filter((r) => r.rtype === spec.sourceType);
+  if (sources.length === 0) return [];
+  const key = ctx.repo.key(spec.param.keyName);
+  const targets = new Map<string, string[]>();
+  for (let i = 0; i < sources.length; i += 500) {
+    const chunk = sources.slice(i, i + 500).map((r) => r.rid);
+    const refs = ctx.repo.db.sql.prepare(`SELECT ref_type, ref_id FROM fhir_idx_reference WHERE key = ? AND rid IN (${chunk.map(() => '?').join(',')})`)
+      .all(key, ...chunk) as { ref_type: string | null; ref_id: string }[];
+    for (const ref of refs) {
+      if (!ref.ref_type || (spec.targetType && ref.ref_type !== spec.targetType)) continue;
+      const ids = targets.get(ref.ref_type) ?? [];
+      ids.push(ref.ref_id);
+      targets.set(ref.ref_type, ids);
+    }
+  }
+  const out: StoredResource[] = [];
+  for (const [type, ids] of targets) {
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      const raws = ctx.repo.db.sql.prepare(`SELECT rid, rtype, id, version, updated, method, deleted, content FROM fhir_resources WHERE store = ? AND rtype = ? AND deleted = 0 AND id IN (${chunk.map(() => '?').join(',')})`)
+        .all(ctx.store, type, ...chunk) as RawRow[];
+      out.push(...raws.map((r) => ({ ...r, deleted: false })));
+    }
+  }
+  return out;
+}
+
+function referencing(ctx: FhirContext, rows: StoredResource[], spec: IncludeSpec): StoredResource[] {
+  const key = ctx.repo.key(spec.param.keyName);
+  const rids = new Set<number>();
+  const byType = new Map<string, string[]>();
+  for (const r of rows) {
+    if (spec.targetType && r.rtype !== spec.targetType) continue;
+    const ids = byType.get(r.rtype) ?? [];
+    ids.push(r.id);
+    byType.set(r.rtype, ids);
+  }
+  for (const [type, ids] of byType) {
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const found = ctx.repo.db.sql.prepare(`SELECT rid FROM fhir_idx_reference WHERE store = ? AND key = ? AND ref_type = ? AND ref_id IN (${chunk.map(() => '?').join(',')}) LIMIT ?`)
+        .all(ctx.store, key, type, ...chunk, MAX_INCLUDED + 1) as { rid: number }[];
+      found.forEach((f) => rids.add(f.rid));
+    }
+  }
+  return ctx.repo.byRids([...rids].slice(0, MAX_INCLUDED)).filter((r) => !r.deleted);
+}
+
+/** _include and _revinclude, then their :iterate forms over what was added, a few rounds deep. */
+function included(ctx: FhirContext, query: SearchQuery, matches: StoredResource[], seen: Set<string>): StoredResource[] {
+  const out: StoredResource[] = [];
+  const add = (list: StoredResource[]): StoredResource[] => {
+    const added: StoredResource[] = [];
+    for (const r of list) {
+      const k = `${r.rtype}/${r.id}`;
+      if (seen.has(k) || out.length >= MAX_INCLUDED) continue;
+      seen.add(k);
+      out.push(r);
+      added.push(r);
+    }
+    return added;
+  };
+  let frontier = matches;
+  for (let round = 0; round <= MAX_ITERATIONS && frontier.length > 0; round++) {
+    const pool = round === 0 ? frontier : frontier;
+    const next: StoredResource[] = [];
+    for (const spec of query.include) if (round === 0 || spec.iterate) next.push(...add(referencedFrom(ctx, pool, spec)));
+    for (const spec of query.revinclude) if (round === 0 || spec.iterate) next.push(...add(referencing(ctx, pool, spec)));
+    if (!query.include.some((s) => s.iterate) && !query.revinclude.some((s) => s.iterate)) break;
+    frontier = next;
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+/**
+ * Doing the object-store work committed calls owe (pending-work.ts): right after each commit,
+ * and at start-up for whatever a crash left undone. Every step is idempotent.
+ */
+import type { ObjectStore } from '../../objects/object-store.ts';
+import type { PendingWork, PendingWorkRepository } from './pending-work.ts';
+
+/** Internal bucket of the object store that holds multipart parts (no S3 name starts with '.'). */
+export const UPLOADS_BUCKET = '.uploads';
+
+export function partKey(uploadId: string, partNumber: number): string {
+  return `${uploadId}/${partNumber}`;
+}
+
+/** Deletes every stored part of an upload. */
+export async function purgeUpload(store: ObjectStore, uploadId: string): Promise<void> {
+  for (;;) {
+    const page = await store.list(UPLOADS_BUCKET, { prefix: `${uploadId}/`, maxKeys: 1000 });
+    for (const o of page.objects) await store.delete(UPLOADS_BUCKET, o.key);
+    if (!page.isTruncated || page.objects.length === 0) return;
+  }
+}
+
+export async function doPendingWork(store: ObjectStore, work: PendingWork): Promise<void> {
+  switch (work.kind) {
+    case 'publish':
+      await store.publish({ id: work.id, bucket: work.bucket, key: work.key });
+      return;
+    case 'delete':
+      await store.delete(work.bucket, work.key);
+      return;
+    case 'purge':
+      await purgeUpload(store, work.key);
+  }
+}
+
+/** Replays what a crash left undone, then drops staged bytes nothing refers to. */
+export async function recoverPendingWork(store: ObjectStore, pending: PendingWorkRepository): Promise<number> {
+  const owed = pending.all();
+  for (const work of owed) {
+    await doPendingWork(store, work);
+    pending.remove(work.id);
+  }
+  await store.sweepStaged(new Set(), 60 * 60 * 1000);
+  return owed.length;
+}
