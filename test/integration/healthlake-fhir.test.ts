@@ -277,6 +277,10 @@ describe('HealthLake FHIR REST', () => {
     assert.equal(res.json.entry[1].response.outcome.resourceType, 'OperationOutcome');
     assert.equal(res.json.entry[3].resource.type, 'searchset');
     assert.equal(res.json.entry[3].resource.entry.length, 1);
+    const minimal = await fhir.post('', { resourceType: 'Bundle', type: 'batch', entry: [{ resource: patient('Batch'), request: { method: 'POST', url: 'Patient' } }] },
+      { headers: { prefer: 'return=minimal' } });
+    assert.equal(minimal.json.entry[0].resource, undefined);
+    assert.match(minimal.json.entry[0].response.location, /^Patient\//);
     assert.equal((await fhir.post('', { resourceType: 'Bundle', type: 'collection' })).status, 400);
     const stored = await fhir.post('Bundle', { resourceType: 'Bundle', type: 'collection' });
     assert.equal(stored.status, 201, 'POST /Bundle stores the Bundle as a resource');

@@ -217,6 +217,16 @@ function bundle(ctx: FhirContext, _route: FhirRoute, req: FhirRequest): FhirResu
   const body = parseJsonBody(req.headers, req.body);
   const preferAsync = /respond-async/i.test(req.headers.prefer ?? '');
   const out = processBundle(ctx, body, preferAsync);
+  // Prefer: return=minimal|OperationOutcome applies to each entry's resource.
+  const want = /return=(minimal|OperationOutcome)/i.exec(req.headers.prefer ?? '')?.[1];
+  if (want) {
+    for (const entry of out.bundle.entry as Record<string, unknown>[]) {
+      const response = entry.response as { status: string; location?: string; outcome?: unknown };
+      if (!response.location || !entry.resource) continue; // writes only; reads keep what they read
+      if (want.toLowerCase() === 'operationoutcome' && !response.outcome) response.outcome = outcomeFor('information', 'informational', `Entry processed (${response.status}).`);
+      delete entry.resource;
+    }
+  }
   return { status: 200, body: out.bundle, audit: { bundleType: out.bundleType, entryCount: out.entryCount } };
 }
 
