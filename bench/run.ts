@@ -5,11 +5,15 @@
  *   (b) DescribeFHIRDatastore with SigV4 and audit
  *   (c) a write call (TagResource) with audit on and with audit off
  *   (d) LookupEvents latency p50/p99 at 1 million stored events, per lookup attribute
+ * and the trails' (bench/trails.ts): delivery throughput, call-to-bucket latency, `aws s3 cp`.
+ * BENCH_ONLY=foundation or BENCH_ONLY=trails runs one part (BENCHMARKS.md keeps the other's last
+ * numbers only when the whole run is made, so commit results of full runs).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:http';
+import { deliveryLatency, deliveryThroughput, s3CopyThroughput } from './trails.ts';
 import { load, percentile, postJson, signJsonRequest, spawnServer, type LoadResult } from './lib.ts';
 import {
   populateEvents, EVENT_NAMES, USERNAMES, SOURCES, ACCESS_KEYS, RESOURCE_TYPES, RESOURCE_NAMES,
@@ -19,6 +23,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const ROOT = { accessKeyId: 'AKIABENCHMARKROOT000', secretAccessKey: 'benchmark/root/secret/key/000000000000000' };
 const ACCOUNT = '123456789012';
+const DELIVERY_EVENTS = Number(process.env.BENCH_DELIVERY_EVENTS ?? 300_000);
+const COPY_BYTES = Number(process.env.BENCH_COPY_BYTES ?? 2 ** 30);
 
 function env(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -108,8 +114,7 @@ async function lookupLatencies(): Promise<{ rows: LookupLatency[]; populateSecon
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-async function main() {
-  process.stderr.write(`bench: ${SECONDS}s per load, ${EVENTS.toLocaleString()} events for LookupEvents\n`);
+async function foundationSection(): Promise<string[]> {
   const baselineServer = await spawnServer('constant');
   const baseline = await load(baselineServer.url, { method: 'POST', path: '/', headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{}' }, SECONDS);
   await baselineServer.stop();
@@ -124,14 +129,10 @@ async function main() {
   const auditCost = 1 - audited.write.requestsPerSecond / unaudited.write.requestsPerSecond;
   const worstP99 = Math.max(...lookups.rows.map((r) => r.p99));
   const errors = [baseline, audited.read!, audited.write, unaudited.write].reduce((n, r) => n + r.errors + r.non2xx, 0);
-  const lines = [
-    '# Benchmarks',
-    '',
-    `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
-    `Load from autocannon (16 connections, ${SECONDS} s each) in a separate process from the server; the signed requests are SigV4-signed once and replayed.`,
-    `Failed or non-2xx responses during the loads: ${errors}.`,
-    '',
+  return [
     '## Foundation (issue: one endpoint, SigV4, IAM, CloudTrail capture, Event history)',
+    '',
+    `Load from autocannon (16 connections, ${SECONDS} s each) in a separate process from the server; the signed requests are SigV4-signed once and replayed. Failed or non-2xx responses during the loads: ${errors}.`,
     '',
     '| measurement | result | target | verdict |',
     '|---|---|---|---|',
@@ -151,7 +152,44 @@ async function main() {
     ...lookups.rows.map((r) => `| ${r.attribute} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.samples} | ${fmt(r.meanResults, 1)} |`),
     '',
   ];
-  writeFileSync(new URL('../BENCHMARKS.md', import.meta.url), lines.join('\n'));
+}
+
+async function trailsSection(): Promise<string[]> {
+  const throughput = await deliveryThroughput(DELIVERY_EVENTS);
+  process.stderr.write(`delivery ${fmt(throughput.deliveredPerSecond)} events/s (read alone ${fmt(throughput.readPerSecond)})\n`);
+  const latency = await deliveryLatency(ROOT, SECONDS);
+  process.stderr.write(`call to bucket p99 ${fmt(latency.p99)} ms\n`);
+  const copy = await s3CopyThroughput(ROOT, COPY_BYTES);
+  process.stderr.write(`s3 cp up ${fmt(copy.uploadMBps)} MB/s, down ${fmt(copy.downloadMBps)} MB/s\n`);
+  const latencyTarget = (latency.intervalSeconds + 2) * 1000;
+  return [
+    '## Trails (issue: log file delivery, S3 and SNS, signed digests)',
+    '',
+    '| measurement | result | baseline in the same run | target | verdict |',
+    '|---|---|---|---|---|',
+    `| delivery of ${fmt(throughput.events)} stored events into gzip log files in a local-directory bucket (${throughput.files} files, ${fmt(throughput.gzipBytes / 1e6, 1)} MB gzip) | ${fmt(throughput.deliveredPerSecond)} events/s | reading the same events alone: ${fmt(throughput.readPerSecond)} events/s | ≥ 50,000 events/s | ${throughput.deliveredPerSecond >= 50_000 ? 'met' : 'NOT met'} |`,
+    `| API call to its record in the bucket, delivery interval ${latency.intervalSeconds} s (${latency.calls} calls, one every 50 ms) | p50 ${fmt(latency.p50)} ms, p99 ${fmt(latency.p99)} ms, max ${fmt(latency.max)} ms | — | p99 ≤ interval + 2 s = ${fmt(latencyTarget)} ms | ${latency.p99 <= latencyTarget ? 'met' : 'NOT met'} |`,
+    `| \`aws s3 cp\` of ${fmt(copy.bytes / 2 ** 30, 1)} GiB up to the S3 API | ${fmt(copy.uploadMBps)} MB/s | local file copy: ${fmt(copy.localCopyMBps)} MB/s | ≥ 200 MB/s | ${copy.uploadMBps >= 200 ? 'met' : 'NOT met'} |`,
+    `| \`aws s3 cp\` of the same file back down (byte-identical: ${copy.identical ? 'yes' : 'NO'}) | ${fmt(copy.downloadMBps)} MB/s | — | ≥ 200 MB/s | ${copy.downloadMBps >= 200 ? 'met' : 'NOT met'} |`,
+    '',
+  ];
+}
+
+async function main() {
+  const only = process.env.BENCH_ONLY;
+  process.stderr.write(`bench: ${SECONDS}s per load, ${EVENTS.toLocaleString()} events for LookupEvents\n`);
+  const sections = [
+    ...(only === undefined || only === 'foundation' ? await foundationSection() : []),
+    ...(only === undefined || only === 'trails' ? await trailsSection() : []),
+  ];
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
+    '',
+    ...sections,
+  ];
+  writeFileSync(new URL(only ? '../BENCHMARKS.partial.md' : '../BENCHMARKS.md', import.meta.url), lines.join('\n'));
   process.stdout.write(lines.join('\n'));
 }
 
