@@ -1,4 +1,5 @@
-/** PutEventSelectors and GetEventSelectors (spec/cloudtrail.md §5): basic or advanced, not both. */
+/** PutEventSelectors and GetEventSelectors (spec/cloudtrail.md §5): basic or advanced, not both;
+ * GetInsightSelectors. */
 import { AwsError } from '../../core/aws-error.ts';
 import type { Handler } from '../../core/service.ts';
 import {
@@ -25,6 +26,12 @@ export function eventSelectorHandlers(deps: TrailServiceDeps): Record<string, Ha
       const selectors = validateAdvancedSelectors(advanced!);
       deps.trails.setSelectors(trail.arn, undefined, selectors);
       return { TrailARN: trail.arn, AdvancedEventSelectors: selectors };
+    },
+
+    /** Insights are not produced by this server, so no trail has Insights selectors. */
+    GetInsightSelectors(ctx, input) {
+      const trail = findTrail(ctx, deps, input.TrailName as string);
+      throw new AwsError('InsightNotEnabledException', `Trail ${trail.arn} does not have Insights enabled.`);
     },
 
     GetEventSelectors(ctx, input) {
