@@ -423,3 +423,21 @@ describe('HealthLake FHIR REST', () => {
     assert.equal(patched.meta?.versionId, '2');
   });
 });
+
+describe('HealthLake FHIR REST on a datastore that is not ACTIVE yet', () => {
+  let server: TestServer;
+  after(async () => server?.stop());
+
+  it('answers the HealthLake error while CREATING, and records the call', async () => {
+    server = await startTestServer({ datastoreTransitionSeconds: 3600 });
+    const hl = new HealthLakeClient(clientOptions(server));
+    const ds = await hl.send(new CreateFHIRDatastoreCommand({ DatastoreTypeVersion: 'R4', DatastoreName: 'slow' }));
+    const res = await new FhirClient(ds.DatastoreEndpoint!).get('metadata');
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get('x-amzn-errortype'), 'ValidationException');
+    assert.match(res.json.issue[0].diagnostics, /CREATING/);
+    const [event] = server.events.lookup({ accountId: server.config.accountId, region: 'us-east-1', attribute: { key: 'EventName', value: 'GetCapabilities' },
+      startTime: 0, endTime: 4e12, limit: 5 });
+    assert.equal(JSON.parse(event!.record).errorCode, 'ValidationException');
+  });
+});

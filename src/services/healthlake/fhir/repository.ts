@@ -212,6 +212,43 @@ export class FhirRepository {
     return row.n;
   }
 
+  /** The Type/id references under index key `key` of the given resources (for _include). */
+  referencesOf(rids: number[], key: number): { refType: string; refId: string }[] {
+    const out: { refType: string; refId: string }[] = [];
+    for (let i = 0; i < rids.length; i += 500) {
+      const chunk = rids.slice(i, i + 500);
+      const rows = this.db.sql.prepare(`SELECT ref_type, ref_id FROM fhir_idx_reference WHERE key = ? AND rid IN (${chunk.map(() => '?').join(',')}) AND ref_type IS NOT NULL`)
+        .all(key, ...chunk) as { ref_type: string; ref_id: string }[];
+      for (const r of rows) out.push({ refType: r.ref_type, refId: r.ref_id });
+    }
+    return out;
+  }
+
+  /** Live resources of one type by id. */
+  liveByIds(store: number, rtype: string, ids: string[]): StoredResource[] {
+    const out: StoredResource[] = [];
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const chunk = unique.slice(i, i + 500);
+      const raws = this.db.sql.prepare(`SELECT rid, rtype, id, version, updated, method, deleted, content FROM fhir_resources WHERE store = ? AND rtype = ? AND deleted = 0 AND id IN (${chunk.map(() => '?').join(',')})`)
+        .all(store, rtype, ...chunk) as RawResource[];
+      out.push(...raws.map(fromRaw));
+    }
+    return out;
+  }
+
+  /** Resources whose reference under index key `key` names one of `ids` of type `rtype` (for _revinclude). */
+  referringRids(store: number, key: number, rtype: string, ids: string[], limit: number): number[] {
+    const rids = new Set<number>();
+    for (let i = 0; i < ids.length && rids.size < limit; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const rows = this.db.sql.prepare(`SELECT rid FROM fhir_idx_reference WHERE store = ? AND key = ? AND ref_type = ? AND ref_id IN (${chunk.map(() => '?').join(',')}) LIMIT ?`)
+        .all(store, key, rtype, ...chunk, limit) as { rid: number }[];
+      rows.forEach((r) => rids.add(r.rid));
+    }
+    return [...rids].slice(0, limit);
+  }
+
   idempotentResource(store: number, key: string): { rtype: string; id: string } | undefined {
     return this.db.stmt('SELECT rtype, id FROM fhir_idempotency_keys WHERE store = ? AND idem_key = ?').get(store, key) as { rtype: string; id: string } | undefined;
   }

@@ -11,8 +11,6 @@ import { applyElements, applySummary } from './elements.ts';
 import { decodePageToken, encodePageToken, type PageToken } from './page-token.ts';
 import { badRequest } from '../errors.ts';
 
-type RawRow = Omit<StoredResource, 'deleted'> & { deleted: number };
-
 const MAX_INCLUDED = 1000;
 const MAX_ITERATIONS = 3;
 
@@ -161,53 +159,26 @@ function sortedPage(ctx: FhirContext, sql: SearchSql, query: SearchQuery, plan: 
 }
 
 function referencedFrom(ctx: FhirContext, rows: StoredResource[], spec: IncludeSpec): StoredResource[] {
-  const sources = rows.filter((r) => r.rtype === spec.sourceType);
+  const sources = rows.filter((r) => r.rtype === spec.sourceType).map((r) => r.rid);
   if (sources.length === 0) return [];
-  const key = ctx.repo.key(spec.param.keyName);
-  const targets = new Map<string, string[]>();
-  for (let i = 0; i < sources.length; i += 500) {
-    const chunk = sources.slice(i, i + 500).map((r) => r.rid);
-    const refs = ctx.repo.db.sql.prepare(`SELECT ref_type, ref_id FROM fhir_idx_reference WHERE key = ? AND rid IN (${chunk.map(() => '?').join(',')})`)
-      .all(key, ...chunk) as { ref_type: string | null; ref_id: string }[];
-    for (const ref of refs) {
-      if (!ref.ref_type || (spec.targetType && ref.ref_type !== spec.targetType)) continue;
-      const ids = targets.get(ref.ref_type) ?? [];
-      ids.push(ref.ref_id);
-      targets.set(ref.ref_type, ids);
-    }
+  const byType = new Map<string, string[]>();
+  for (const ref of ctx.repo.referencesOf(sources, ctx.repo.key(spec.param.keyName))) {
+    if (spec.targetType && ref.refType !== spec.targetType) continue;
+    byType.set(ref.refType, [...(byType.get(ref.refType) ?? []), ref.refId]);
   }
-  const out: StoredResource[] = [];
-  for (const [type, ids] of targets) {
-    const unique = [...new Set(ids)];
-    for (let i = 0; i < unique.length; i += 500) {
-      const chunk = unique.slice(i, i + 500);
-      const raws = ctx.repo.db.sql.prepare(`SELECT rid, rtype, id, version, updated, method, deleted, content FROM fhir_resources WHERE store = ? AND rtype = ? AND deleted = 0 AND id IN (${chunk.map(() => '?').join(',')})`)
-        .all(ctx.store, type, ...chunk) as RawRow[];
-      out.push(...raws.map((r) => ({ ...r, deleted: false })));
-    }
-  }
-  return out;
+  return [...byType].flatMap(([type, ids]) => ctx.repo.liveByIds(ctx.store, type, ids));
 }
 
 function referencing(ctx: FhirContext, rows: StoredResource[], spec: IncludeSpec): StoredResource[] {
   const key = ctx.repo.key(spec.param.keyName);
-  const rids = new Set<number>();
   const byType = new Map<string, string[]>();
   for (const r of rows) {
     if (spec.targetType && r.rtype !== spec.targetType) continue;
-    const ids = byType.get(r.rtype) ?? [];
-    ids.push(r.id);
-    byType.set(r.rtype, ids);
+    byType.set(r.rtype, [...(byType.get(r.rtype) ?? []), r.id]);
   }
-  for (const [type, ids] of byType) {
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const found = ctx.repo.db.sql.prepare(`SELECT rid FROM fhir_idx_reference WHERE store = ? AND key = ? AND ref_type = ? AND ref_id IN (${chunk.map(() => '?').join(',')}) LIMIT ?`)
-        .all(ctx.store, key, type, ...chunk, MAX_INCLUDED + 1) as { rid: number }[];
-      found.forEach((f) => rids.add(f.rid));
-    }
-  }
-  return ctx.repo.byRids([...rids].slice(0, MAX_INCLUDED)).filter((r) => !r.deleted);
+  const rids = [...byType].flatMap(([type, ids]) => ctx.repo.referringRids(ctx.store, key, type, ids, MAX_INCLUDED));
+  // Index rows exist only for live resources.
+  return ctx.repo.byRids([...new Set(rids)].slice(0, MAX_INCLUDED));
 }
 
 /** _include and _revinclude, then their :iterate forms over what was added, a few rounds deep. */
@@ -224,13 +195,15 @@ function included(ctx: FhirContext, query: SearchQuery, matches: StoredResource[
     }
     return added;
   };
+  const iterates = query.include.some((s) => s.iterate) || query.revinclude.some((s) => s.iterate);
+  // Round 0 applies every spec to the matches; later rounds apply the :iterate ones to what the
+  // previous round added.
   let frontier = matches;
   for (let round = 0; round <= MAX_ITERATIONS && frontier.length > 0; round++) {
-    const pool = round === 0 ? frontier : frontier;
     const next: StoredResource[] = [];
-    for (const spec of query.include) if (round === 0 || spec.iterate) next.push(...add(referencedFrom(ctx, pool, spec)));
-    for (const spec of query.revinclude) if (round === 0 || spec.iterate) next.push(...add(referencing(ctx, pool, spec)));
-    if (!query.include.some((s) => s.iterate) && !query.revinclude.some((s) => s.iterate)) break;
+    for (const spec of query.include) if (round === 0 || spec.iterate) next.push(...add(referencedFrom(ctx, frontier, spec)));
+    for (const spec of query.revinclude) if (round === 0 || spec.iterate) next.push(...add(referencing(ctx, frontier, spec)));
+    if (!iterates) break;
     frontier = next;
   }
   return out;
