@@ -8,25 +8,25 @@
  * a restart is put again with the same key and bytes. Events are read on a separate read-only
  * connection, so only committed events are ever assigned to a file.
  *
- * With log file validation on, a signed digest per (account, region) closes every digest
- * interval, empty or not, chained to the previous one; stopping or deleting a trail writes a
- * last digest up to the stop time.
+ * Digests (digest-writer.ts) are written after each pass's log files; a stopped or deleted
+ * trail is finished once its last events, files and digest are out.
  */
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { gzip, gzipSync } from 'node:zlib';
+import { gzip } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.ts';
 import type { Db } from '../storage/db.ts';
 import type { EventStore } from '../audit/event-store.ts';
 import type { Trail, TrailStore } from './trail-store.ts';
-import type { DeliveryStore, DigestRow } from './delivery-store.ts';
+import type { DeliveryStore } from './delivery-store.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import type { Organization, TrailBuckets, TrailTopics } from './ports.ts';
 import { LogFileBatch } from './log-file-batch.ts';
-import { trailAccounts, trailFilter } from './trail-filter.ts';
-import { digestFileKey, logFileKey, uniqueString, type KeyScope } from './object-keys.ts';
-import { buildDigestFile, SIGNATURE_ALGORITHM } from './digest-file.ts';
+import { trailFilter } from './trail-filter.ts';
+import { logFileKey, uniqueString } from './object-keys.ts';
+import { DigestWriter } from './digest-writer.ts';
+import { deliveryErrorCode, keyScope, putTrailObject } from './trail-bucket.ts';
 
 const gzipAsync = promisify(gzip);
 const READ_BATCH = 5000;
@@ -64,10 +64,6 @@ interface TrailProgress {
   filter: ReturnType<typeof trailFilter>;
 }
 
-function errorCode(e: unknown): string {
-  const code = (e as { code?: unknown; name?: unknown })?.code ?? (e as { name?: unknown })?.name;
-  return typeof code === 'string' && code ? code : 'InternalError';
-}
 
 export class TrailDelivery {
   private readonly progress = new Map<string, TrailProgress>();
@@ -75,7 +71,14 @@ export class TrailDelivery {
   private pass: Promise<void> | undefined;
   private closed = false;
 
-  constructor(private readonly deps: DeliveryDeps) {}
+  private readonly digests: DigestWriter;
+
+  constructor(private readonly deps: DeliveryDeps) {
+    this.digests = new DigestWriter({
+      db: deps.db, trails: deps.trails, files: deps.files, keys: deps.keys, buckets: deps.buckets, clock: deps.clock,
+      intervalSeconds: deps.options.digestIntervalSeconds, organization: deps.options.organization,
+    });
+  }
 
   /** Runs a pass twice a second (files are cut per the configured interval), so a file is at
    * most half a second late. */
@@ -132,8 +135,8 @@ export class TrailDelivery {
     const current = this.deps.trails.getAny(trail.arn);
     if (!current) return;
     const scanDone = !stopping || (this.progress.get(trail.arn)?.flushedSeq ?? current.deliveredSeq) >= current.stopSeq!;
-    const chainsClosed = await this.writeDigests(current, stopping && scanDone && filesDone);
-    const digestsDone = await this.putPendingDigests(current);
+    const chainsClosed = await this.digests.writeDue(current, stopping && scanDone && filesDone);
+    const digestsDone = await this.digests.putPending(current);
     if (stopping && scanDone && filesDone && chainsClosed && digestsDone) {
       await this.deps.db.batched(() => this.deps.trails.finishStop(trail.arn));
       this.progress.delete(trail.arn);
@@ -184,7 +187,7 @@ export class TrailDelivery {
       ...f,
       gzip: await gzipAsync(f.json),
       sha256: createHash('sha256').update(f.json).digest('hex'),
-      key: logFileKey(this.scope(trail, f.accountId, f.region), deliveredAt, uniqueString()),
+      key: logFileKey(keyScope(trail, this.deps.options.organization, f.accountId, f.region), deliveredAt, uniqueString()),
     })));
     const through = p.scannedSeq;
     await this.deps.db.batched(() => {
@@ -202,27 +205,13 @@ export class TrailDelivery {
     p.lastFlush = deliveredAt.getTime();
   }
 
-  private scope(trail: Trail, accountId: string, region: string): KeyScope {
-    const org = trail.organizationTrail ? this.deps.options.organization : undefined;
-    return { prefix: trail.s3KeyPrefix, organizationId: org?.id, accountId, region };
-  }
-
-  /** Why the trail cannot write to the bucket now, or undefined when it can. */
-  private bucketProblem(trail: Trail, bucket: string): string | undefined {
-    const owner = this.deps.buckets.bucketOwner(bucket);
-    if (!owner) return 'NoSuchBucket';
-    return trailAccounts(trail, this.deps.options.organization).includes(owner.accountId) ? undefined : 'AccessDenied';
-  }
-
   /** Puts pending log files in order; true when none is left. */
   private async putPendingLogFiles(trail: Trail): Promise<boolean> {
     for (const f of this.deps.files.pendingLogFiles(trail.arn)) {
       try {
-        const problem = this.bucketProblem(trail, f.s3Bucket);
-        if (problem) throw Object.assign(new Error(problem), { code: problem });
-        await this.deps.buckets.putObject(f.s3Bucket, f.s3Key, f.gzip!, {});
+        await putTrailObject(this.deps.buckets, this.deps.options.organization, trail, f.s3Bucket, f.s3Key, f.gzip!, {});
       } catch (e) {
-        await this.deps.db.batched(() => this.deps.trails.recordDelivery(trail.arn, this.now(), errorCode(e)));
+        await this.deps.db.batched(() => this.deps.trails.recordDelivery(trail.arn, this.now(), deliveryErrorCode(e)));
         return false;
       }
       await this.deps.db.batched(() => {
@@ -245,90 +234,5 @@ export class TrailDelivery {
     }
     this.deps.topics!.publish(topic, JSON.stringify({ s3Bucket: bucket, s3ObjectKey: [key] }));
     this.deps.trails.recordNotification(trail.arn, at, null);
-  }
-
-  /** Writes every digest that is due; true when every chain is closed (after a stop). A
-   * stopped trail's last digest ends when it is written, once every remaining log file is out,
-   * so it covers them all. */
-  private async writeDigests(trail: Trail, finalDigestDue: boolean): Promise<boolean> {
-    const chainStart = trail.digestChainStart;
-    if (!trail.logFileValidation || chainStart === undefined) return true;
-    const interval = this.deps.options.digestIntervalSeconds;
-    const stopAt = trail.isLogging ? undefined : Math.floor((trail.stopLoggingTime ?? this.now()) / 1000);
-    let closed = true;
-    for (const chain of this.chains(trail)) {
-      for (;;) {
-        const nowSeconds = Math.floor(this.now() / 1000);
-        const last = this.deps.files.lastDigest(trail.arn, chain.accountId, chain.region, chainStart);
-        const start = last ? last.endTime : chainStart;
-        if (start + interval <= nowSeconds) {
-          await this.writeDigest(trail, chain.accountId, chain.region, start, start + interval, last);
-          continue;
-        }
-        if (stopAt === undefined) break;
-        if (!finalDigestDue) {
-          closed = false;
-          break;
-        }
-        // Closed once a digest ending after the stop also ends after the last file went out.
-        const lastDelivery = trail.latestDeliveryTime ?? 0;
-        if (last && last.endTime >= stopAt && last.endTime * 1000 > lastDelivery) break;
-        // Files delivered within the current second would fall after an end of `nowSeconds`.
-        if (start >= nowSeconds || lastDelivery >= nowSeconds * 1000) {
-          closed = false;
-          break;
-        }
-        await this.writeDigest(trail, chain.accountId, chain.region, start, nowSeconds, last);
-      }
-    }
-    return closed;
-  }
-
-  private chains(trail: Trail): { accountId: string; region: string }[] {
-    const chains = new Map([[`${trail.accountId}/${trail.homeRegion}`, { accountId: trail.accountId, region: trail.homeRegion }]]);
-    for (const c of this.deps.files.chains(trail.arn)) {
-      if (trail.multiRegion || c.region === trail.homeRegion) chains.set(`${c.accountId}/${c.region}`, c);
-    }
-    return [...chains.values()];
-  }
-
-  private async writeDigest(trail: Trail, accountId: string, region: string, start: number, end: number, previous: DigestRow | undefined): Promise<void> {
-    await this.deps.keys.prepare(region, Math.floor(this.now() / 1000));
-    await this.deps.db.batched(() => {
-      const key = digestFileKey(this.scope(trail, accountId, region), trail.name, trail.homeRegion, new Date(end * 1000));
-      const digest = buildDigestFile({
-        accountId, bucket: trail.s3Bucket, key, start, end,
-        logFiles: this.deps.files.deliveredBetween(trail.arn, accountId, region, start * 1000, end * 1000),
-        previous, signingKey: this.deps.keys.current(region, Math.floor(this.now() / 1000)),
-      });
-      this.deps.files.insertDigest({
-        trailArn: trail.arn, accountId, region, startTime: start, endTime: end, s3Bucket: trail.s3Bucket, s3Key: key,
-        sha256: digest.sha256, signature: digest.signature, chainStart: previous ? 0 : 1,
-        // Digests are a few kilobytes, written once an interval: compressing inline keeps the
-        // bytes, hash and signature in one transaction.
-        gzip: gzipSync(digest.json), createdAt: this.now(),
-      });
-    });
-  }
-
-  /** Puts pending digests in order; true when none is left. */
-  private async putPendingDigests(trail: Trail): Promise<boolean> {
-    for (const d of this.deps.files.pendingDigests(trail.arn)) {
-      try {
-        const problem = this.bucketProblem(trail, d.s3Bucket);
-        if (problem) throw Object.assign(new Error(problem), { code: problem });
-        await this.deps.buckets.putObject(d.s3Bucket, d.s3Key, d.gzip!, {
-          signature: d.signature, 'signature-algorithm': SIGNATURE_ALGORITHM,
-        });
-      } catch (e) {
-        await this.deps.db.batched(() => this.deps.trails.recordDigest(trail.arn, this.now(), errorCode(e)));
-        return false;
-      }
-      await this.deps.db.batched(() => {
-        this.deps.files.markDigestDelivered(d.id, this.now());
-        this.deps.trails.recordDigest(trail.arn, this.now(), null);
-      });
-    }
-    return true;
   }
 }
