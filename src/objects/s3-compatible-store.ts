@@ -103,7 +103,7 @@ export class S3CompatibleObjectStore implements ObjectStore {
     const { id, meta } = await this.staging.write<StagedMeta>(body, (file) => ({
       bucket, key, size: file.size, etag: options.etag ?? `"${file.md5Hex}"`, lastModified: this.now(), metadata,
       ...(options.partSizes && options.partSizes.length > 1 ? { partSizes: options.partSizes } : {}),
-    }));
+    }), { md5: options.etag === undefined });
     const info: ObjectInfo = { key, size: meta.size, etag: meta.etag, lastModified: new Date(meta.lastModified), ...metadata };
     return { id, bucket, key, info };
   }

@@ -18,12 +18,13 @@ export class StagingArea {
     return { data: join(this.dir, `${id}.data`), meta: join(this.dir, `${id}.json`) };
   }
 
-  /** Writes the bytes under a new id; `describe` turns the written file into its JSON record. */
-  async write<T>(body: Buffer | Readable, describe: (file: StagedFile) => T): Promise<{ id: string; file: StagedFile; meta: T }> {
+  /** Writes the bytes under a new id; `describe` turns the written file into its JSON record.
+   * `md5: false` when the caller does not need the bytes' MD5 (writeStagingFile). */
+  async write<T>(body: Buffer | Readable, describe: (file: StagedFile) => T, options: { md5?: boolean } = {}): Promise<{ id: string; file: StagedFile; meta: T }> {
     await mkdir(this.dir, { recursive: true });
     const id = randomUUID();
     const paths = this.paths(id);
-    const file = await writeStagingFile(paths.data, body);
+    const file = await writeStagingFile(paths.data, body, options);
     const meta = describe(file);
     try {
       await writeFile(paths.meta, JSON.stringify(meta), { mode: 0o600 });

@@ -27,6 +27,7 @@ import { infoFromFile, infoFromSidecar, readSidecar, readSidecarSync, sidecarFor
 
 const META_DIR = '.meta';
 const STAGING_DIR = '.staging';
+const READ_CHUNK_BYTES = 1 << 20;
 
 function errno(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException).code;
@@ -90,7 +91,8 @@ export class LocalDirectoryObjectStore implements ObjectStore {
     await this.checkStorable(bucket, key, target.data);
     // The staged JSON is the object's sidecar as published (renamed into the .meta tree).
     const { id, meta } = await this.staging.write(body,
-      (file) => sidecarFor(key, options.etag ?? `"${file.md5Hex}"`, file.size, file.ino, this.now(), metadata));
+      (file) => sidecarFor(key, options.etag ?? `"${file.md5Hex}"`, file.size, file.ino, this.now(), metadata),
+      { md5: options.etag === undefined });
     return { id, bucket, key, info: infoFromSidecar(meta) };
   }
 
@@ -158,9 +160,8 @@ export class LocalDirectoryObjectStore implements ObjectStore {
         }
         const info = matches ? { ...infoFromSidecar(sidecar), key } : await infoFromFile(paths.data, key, st.size, st.mtime);
         const served = range?.(info.size);
-        const body = served
-          ? handle.createReadStream({ start: served.start, end: served.end })
-          : handle.createReadStream();
+        // 1 MiB reads: a sixteenth of the thread-pool round trips of the 64 KiB default.
+        const body = handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES, ...(served ? { start: served.start, end: served.end } : {}) });
         return served ? { info, body, range: served } : { info, body };
       } catch (err) {
         await handle.close();

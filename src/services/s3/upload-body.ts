@@ -22,7 +22,6 @@ import { S3Errors } from './errors.ts';
 
 export interface UploadResult {
   size: number;
-  md5Hex: string;
   /** Checksums the client sent and we verified: header name -> base64 value. */
   checksums: Record<string, string>;
 }
@@ -77,7 +76,8 @@ function checksumExpectation(headers: Record<string, string>): ChecksumExpectati
 
 class UploadVerifier extends Transform {
   size = 0;
-  readonly md5 = createHash('md5');
+  /** Only to check Content-MD5: the object store computes the ETag's MD5 itself. */
+  private readonly md5: Hash | undefined;
   private readonly sha256: Hash | undefined;
   private readonly checksum: RunningChecksum | undefined;
   verified: Record<string, string> = {};
@@ -90,6 +90,7 @@ class UploadVerifier extends Transform {
     private readonly trailer: () => Record<string, string>,
   ) {
     super();
+    this.md5 = contentMd5 !== undefined ? createHash('md5') : undefined;
     this.sha256 = declaredSha256 ? createHash('sha256') : undefined;
     this.checksum = expectation ? runningChecksum(expectation.algorithm) : undefined;
   }
@@ -100,7 +101,7 @@ class UploadVerifier extends Transform {
       done(S3Errors.invalidRequest('The request body is longer than its declared length.'));
       return;
     }
-    this.md5.update(chunk);
+    this.md5?.update(chunk);
     this.sha256?.update(chunk);
     this.checksum?.update(chunk);
     done(null, chunk);
@@ -116,9 +117,9 @@ class UploadVerifier extends Transform {
       const computed = this.sha256.digest('hex');
       if (computed !== this.declaredSha256!.toLowerCase()) throw S3Errors.contentSha256Mismatch(this.declaredSha256!, computed);
     }
-    if (this.contentMd5 !== undefined) {
-      const computed = this.md5.copy().digest('base64');
-      if (computed !== this.contentMd5) throw S3Errors.badDigest(this.contentMd5, computed);
+    if (this.md5) {
+      const computed = this.md5.digest('base64');
+      if (computed !== this.contentMd5) throw S3Errors.badDigest(this.contentMd5!, computed);
     }
     if (this.expectation && this.checksum) {
       const expected = this.expectation.value ?? this.trailer()[this.expectation.header];
@@ -183,7 +184,7 @@ export function openUploadBody(raw: Readable, headers: Record<string, string>, s
   return {
     stream: verifier,
     size,
-    result: () => (result ??= { size: verifier.size, md5Hex: verifier.md5.digest('hex'), checksums: verifier.verified }),
+    result: () => (result ??= { size: verifier.size, checksums: verifier.verified }),
   };
 }
 
