@@ -28,6 +28,8 @@ export interface Config {
   datastoreTransitionSeconds: number;
   /** Most entries of a synchronous FHIR batch/transaction Bundle (HealthLake: 100). */
   fhirBundleEntryLimit: number;
+  /** Input lines a HealthLake import commits per transaction (with its progress point). */
+  importBatchLines: number;
   /** Days a DELETED datastore stays visible in Describe/List. */
   deletedDatastoreRetentionDays: number;
   /** Seconds between trail log file deliveries (AWS: about 5 minutes). */
@@ -83,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustedProxies: (env.HEALTHTRAIL_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     datastoreTransitionSeconds: num(env.HEALTHTRAIL_DATASTORE_TRANSITION_SECONDS, 0),
     fhirBundleEntryLimit: num(env.HEALTHTRAIL_FHIR_BUNDLE_ENTRY_LIMIT, 100),
+    importBatchLines: Math.max(1, num(env.HEALTHTRAIL_IMPORT_BATCH_LINES, 200)),
     deletedDatastoreRetentionDays: num(env.HEALTHTRAIL_DELETED_DATASTORE_RETENTION_DAYS, 7),
     deliveryIntervalSeconds: Math.max(1, num(env.HEALTHTRAIL_DELIVERY_INTERVAL_SECONDS, 60)),
     digestIntervalSeconds: Math.max(1, num(env.HEALTHTRAIL_DIGEST_INTERVAL_SECONDS, 3600)),

@@ -18,6 +18,7 @@ import { createRouter } from './http/router.ts';
 import { FhirGateway } from './http/fhir-gateway.ts';
 import { createHttpServer } from './http/server.ts';
 import { healthLakeProvider } from './services/healthlake/index.ts';
+import { HealthLakeJobWorker } from './services/healthlake/jobs/worker.ts';
 import { cloudTrailProvider } from './services/cloudtrail/index.ts';
 import { iamProvider } from './services/iam/index.ts';
 import { stsProvider } from './services/sts/index.ts';
@@ -95,8 +96,10 @@ export async function startServer(requested: Config, options: StartOptions = {})
     },
   });
 
+  const healthLakeJobs = new HealthLakeJobWorker({ db, buckets: s3.buckets, clock, ids, config, log });
+
   const providerList: ServiceProvider[] = [
-    healthLakeProvider(db, config),
+    healthLakeProvider(db, config, () => healthLakeJobs.wake()),
     cloudTrailProvider(events, { trails, events, keys: signingKeys, buckets, topics, organization }),
     iamProvider,
     stsProvider,
@@ -130,12 +133,14 @@ export async function startServer(requested: Config, options: StartOptions = {})
     async close() {
       await sns.stop();
       await delivery.close();
+      await healthLakeJobs.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       db.close();
     },
   };
   delivery.start();
+  healthLakeJobs.start();
   sns.start();
   if (root.created) writeCredentialsFile(config.dataDir, running.root, config.defaultRegion);
   for (const m of newMembers) appendCredentialsProfile(config.dataDir, `healthtrail-${m.id}`, m.key, config.defaultRegion);

@@ -174,6 +174,7 @@ export class FhirGateway {
       validationLevel: level as ValidationLevel,
       strictSearch: prefer.handling === 'strict',
       bundleEntryLimit: this.config.fhirBundleEntryLimit,
+      caller: { accountId: ctx.accountId, region: ctx.region },
       authorizeEntry: (action: string) => {
         try {
           this.pipeline.authorize({ ...ctx, operation: action }, fhirProvider, input);

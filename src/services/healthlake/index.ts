@@ -7,8 +7,11 @@ import { datastoreArn } from './arns.ts';
 import { DatastoreStore } from './datastore-store.ts';
 import { datastoreHandlers } from './datastores.ts';
 import { tagHandlers } from './tags.ts';
+import { JobStore } from './jobs/job-store.ts';
+import { jobHandlers } from './jobs/handlers.ts';
 
-export function healthLakeProvider(db: Db, config: Config): ServiceProvider {
+/** `onJobSubmitted` wakes the job worker (jobs/worker.ts) when a Start*Job call queues a job. */
+export function healthLakeProvider(db: Db, config: Config, onJobSubmitted: () => void = () => undefined): ServiceProvider {
   const store = new DatastoreStore(db, {
     transitionMs: config.datastoreTransitionSeconds * 1000,
     deletedRetentionMs: config.deletedDatastoreRetentionDays * 86_400_000,
@@ -19,7 +22,7 @@ export function healthLakeProvider(db: Db, config: Config): ServiceProvider {
     actionPrefix: 'healthlake',
     validationErrorCode: 'ValidationException',
     accessDenied: { code: 'AccessDeniedException', status: 400 },
-    handlers: { ...datastoreHandlers(store), ...tagHandlers(store) },
+    handlers: { ...datastoreHandlers(store), ...tagHandlers(store), ...jobHandlers(store, new JobStore(db), onJobSubmitted) },
     authorize(ctx, operation, input: Params) {
       if (typeof input.ResourceARN === 'string') return [input.ResourceARN];
       if (typeof input.DatastoreId === 'string') return [datastoreArn(ctx.region, ctx.accountId, input.DatastoreId)];

@@ -16,6 +16,8 @@ export interface FhirContext {
   strictSearch: boolean;
   /** Most entries a batch or transaction Bundle may have. */
   bundleEntryLimit: number;
+  /** The calling account and region (jobs started from the FHIR API belong to them). */
+  caller?: { accountId: string; region: string };
   /** IAM check of one Bundle entry's action (throws the access-denied FhirError). */
   authorizeEntry(action: string): void;
 }

@@ -3,6 +3,7 @@
  * repository. No HTTP here beyond the FHIR headers the interactions define (ETag, Location,
  * If-Match, If-None-Exist, x-amz-fhir-idempotency-key, Prefer).
  */
+import { cancelExport, describeExport, startExport } from './export-operation.ts';
 import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
 import type { FhirRoute } from './routes.ts';
 import { badRequest, FhirError, notFound, outcomeFor } from './errors.ts';
@@ -250,6 +251,9 @@ export function runInteraction(ctx: FhirContext, route: FhirRoute, req: FhirRequ
     case 'history-instance': case 'history-type': case 'history-system': return history(ctx, route, req);
     case 'validate': return validate(ctx, route, req);
     case 'bundle': return bundle(ctx, route, req);
+    case 'export-start': return startExport(ctx, req);
+    case 'export-describe': return describeExport(ctx, route.id!);
+    case 'export-cancel': return cancelExport(ctx, route.id!);
     case 'not-built':
       throw new FhirError(400, `${route.notBuilt} (${route.action}) is not supported by HealthTrail yet.`, { issueCode: 'not-supported', code: 'UnsupportedOperationException' });
   }

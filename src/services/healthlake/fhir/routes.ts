@@ -7,7 +7,8 @@ import { FhirError } from './errors.ts';
 
 export type Interaction =
   | 'capabilities' | 'create' | 'read' | 'vread' | 'update' | 'conditional-update' | 'patch' | 'delete' | 'conditional-delete'
-  | 'search-get' | 'search-post' | 'history-instance' | 'history-type' | 'history-system' | 'bundle' | 'validate' | 'not-built';
+  | 'search-get' | 'search-post' | 'history-instance' | 'history-type' | 'history-system' | 'bundle' | 'validate'
+  | 'export-start' | 'export-describe' | 'export-cancel' | 'not-built';
 
 export interface FhirRoute {
   interaction: Interaction;
@@ -56,13 +57,15 @@ export function routeFhir(method: string, segments: string[], hasQuery: boolean)
     if (method === 'GET') return { interaction: 'history-system', action: 'GetHistoryByResourceId' };
     throw methodNotAllowed(method, path);
   }
-  // HealthLake operations that belong to other parts of this server (export jobs) or are not built.
+  // Bulk export: system-level POST $export runs as an export job; the rest is not built.
+  if (a === '$export' && n === 1 && method === 'POST') return { interaction: 'export-start', action: 'StartFHIRExportJobWithPost' };
   if (a === '$export' || (b === '$export' && (a === 'Patient' || a === 'Group')) || (c === '$export' && a === 'Group')) {
-    return notBuilt(method === 'POST' ? 'StartFHIRExportJobWithPost' : 'StartFHIRExportJobWithGet', 'FHIR $export');
+    return notBuilt(method === 'POST' ? 'StartFHIRExportJobWithPost' : 'StartFHIRExportJobWithGet',
+      a === '$export' ? 'GET-initiated $export (HealthLake-managed output)' : 'Patient- and Group-level $export');
   }
   if (a === 'export' && n === 2) {
-    if (method === 'GET') return notBuilt('DescribeFHIRExportJobWithGet', 'Export job status');
-    if (method === 'DELETE') return notBuilt('CancelFHIRExportJobWithDelete', 'Export job cancellation');
+    if (method === 'GET') return { interaction: 'export-describe', action: 'DescribeFHIRExportJobWithGet', id: b };
+    if (method === 'DELETE') return { interaction: 'export-cancel', action: 'CancelFHIRExportJobWithDelete', id: b };
     throw methodNotAllowed(method, path);
   }
   if (c === '$everything' && a === 'Patient' && n === 3) return notBuilt('SearchEverything', 'Patient/$everything');

@@ -1,0 +1,137 @@
+/**
+ * FHIR bulk export on the data plane (spec/healthlake.md §2.6): `POST [base]$export` starts a
+ * system export job (the same job as StartFHIRExportJob, run by the job worker) with optional
+ * `_type` and `_since`; `GET [base]export/{jobId}` reports it in HealthLake's camelCase shape;
+ * `DELETE [base]export/{jobId}` cancels it.
+ */
+import { JobStore, type JobRow } from '../jobs/job-store.ts';
+import { exportFolder, folderKey, parseS3Uri, s3Uri } from '../jobs/s3-uri.ts';
+import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
+import { fhirDefinitions } from './definitions.ts';
+import { badRequest, FhirError, notFound } from './errors.ts';
+import { parseJsonBody } from './body.ts';
+
+const S3_URI = /^s3:\/\/[a-z0-9][.\-a-z0-9]{1,61}[a-z0-9](\/.*)?$/;
+const ROLE_ARN = /^arn:aws(-[^:]+)?:iam::[0-9]{12}:role\/.+$/;
+const NDJSON_FORMATS = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
+const JOB_NAME = /^([\p{L}\p{Z}\p{N}_.:/=+\-%@]*)$/u;
+
+export interface ExportScope {
+  types?: string[];
+  /** Epoch milliseconds: only resources last updated at or after it. */
+  since?: number;
+}
+
+function jobsOf(ctx: FhirContext): JobStore {
+  return new JobStore(ctx.repo.db);
+}
+
+function requireCaller(ctx: FhirContext): { accountId: string; region: string } {
+  if (!ctx.caller) throw new FhirError(500, 'Export needs the calling account.', { issueCode: 'exception' });
+  return ctx.caller;
+}
+
+/** Gson's default date format, as HealthLake's status response writes submitTime/endTime. */
+function gsonDate(ms: number): string {
+  const d = new Date(ms);
+  const month = d.toLocaleString('en-US', { month: 'short', timeZone: 'UTC' });
+  const h = d.getUTCHours() % 12 || 12;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${month} ${d.getUTCDate()}, ${d.getUTCFullYear()} ${h}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`;
+}
+
+function scopeOf(req: FhirRequest): ExportScope {
+  const scope: ExportScope = {};
+  for (const [k, v] of req.params) {
+    if (k === '_type') {
+      const types = v.split(',').map((s) => s.trim()).filter(Boolean);
+      for (const t of types) if (!fhirDefinitions().resourceTypeSet.has(t)) throw badRequest(`_type names an unknown resource type '${t.slice(0, 64)}'.`);
+      if (types.length > 0) scope.types = [...(scope.types ?? []), ...types];
+    } else if (k === '_since') {
+      const ms = Date.parse(v);
+      if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(ms)) throw badRequest(`_since must be a FHIR instant, got '${v.slice(0, 64)}'.`);
+      scope.since = ms;
+    } else if (k === '_outputFormat') {
+      if (!NDJSON_FORMATS.has(v)) throw badRequest(`_outputFormat ${v.slice(0, 64)} is not supported; use application/fhir+ndjson.`);
+    } else {
+      throw badRequest(`$export does not support the parameter ${k.slice(0, 64)}.`);
+    }
+  }
+  return scope;
+}
+
+export function startExport(ctx: FhirContext, req: FhirRequest): FhirResult {
+  const caller = requireCaller(ctx);
+  const scope = scopeOf(req);
+  if (req.body.length === 0) throw badRequest('$export needs a body with OutputDataConfig and DataAccessRoleArn.');
+  const body = parseJsonBody(req.headers, req.body) as Record<string, any>;
+  const s3 = body?.OutputDataConfig?.S3Configuration;
+  if (!s3 || typeof s3.S3Uri !== 'string' || !S3_URI.test(s3.S3Uri)) throw badRequest('OutputDataConfig.S3Configuration.S3Uri must be an s3:// URI.');
+  if (typeof s3.KmsKeyId !== 'string' || s3.KmsKeyId.length === 0) throw badRequest('OutputDataConfig.S3Configuration.KmsKeyId is required.');
+  if (typeof body.DataAccessRoleArn !== 'string' || !ROLE_ARN.test(body.DataAccessRoleArn)) throw badRequest('DataAccessRoleArn must be an IAM role ARN.');
+  if (body.JobName !== undefined && (typeof body.JobName !== 'string' || body.JobName.length < 1 || body.JobName.length > 64 || !JOB_NAME.test(body.JobName))) {
+    throw badRequest('JobName must be 1 to 64 letters, digits, spaces or _.:/=+-%@.');
+  }
+  const query = req.params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  const jobId = ctx.ids.hex(16);
+  jobsOf(ctx).insert({
+    jobId, kind: 'EXPORT', accountId: caller.accountId, region: caller.region, datastoreId: ctx.datastoreId,
+    name: (body.JobName as string | undefined) ?? null, submitTime: ctx.now.getTime(),
+    request: {
+      OutputDataConfig: { S3Configuration: { S3Uri: s3.S3Uri, KmsKeyId: s3.KmsKeyId } },
+      DataAccessRoleArn: body.DataAccessRoleArn, Scope: scope, Request: `${ctx.base}$export${query ? `?${query}` : ''}`,
+    },
+  });
+  return {
+    status: 202,
+    headers: { 'content-location': `${ctx.base}export/${jobId}` },
+    body: { datastoreId: ctx.datastoreId, jobStatus: 'SUBMITTED', jobId },
+    audit: { jobId, jobStatus: 'SUBMITTED' },
+  };
+}
+
+function exportJob(ctx: FhirContext, jobId: string): JobRow {
+  const job = jobsOf(ctx).get(jobId);
+  if (!job || job.kind !== 'EXPORT' || job.datastoreId !== ctx.datastoreId) throw notFound(`Export job ${jobId} does not exist.`);
+  return job;
+}
+
+export function describeExport(ctx: FhirContext, jobId: string): FhirResult {
+  const job = exportJob(ctx, jobId);
+  const config = (job.request.OutputDataConfig as { S3Configuration: { S3Uri: string; KmsKeyId: string } }).S3Configuration;
+  const loc = parseS3Uri(config.S3Uri);
+  const files = ((job.progress as { files?: { type: string; key: string }[] } | null)?.files ?? []);
+  const done = job.status === 'COMPLETED' || job.status === 'COMPLETED_WITH_ERRORS';
+  const properties: Record<string, unknown> = {
+    jobId: job.jobId,
+    ...(job.name ? { jobName: job.name } : {}),
+    jobStatus: job.status,
+    submitTime: gsonDate(job.submitTime),
+    ...(job.endTime !== null ? { endTime: gsonDate(job.endTime) } : {}),
+    datastoreId: job.datastoreId,
+    outputDataConfig: { s3Configuration: { s3Uri: s3Uri(loc.bucket, folderKey(loc, exportFolder(job.datastoreId, job.jobId))), kmsKeyId: config.KmsKeyId } },
+    dataAccessRoleArn: job.request.DataAccessRoleArn,
+    ...(job.message ? { message: job.message } : {}),
+  };
+  return {
+    status: 200,
+    body: {
+      exportJobProperties: properties,
+      transactionTime: new Date(job.submitTime).toISOString(),
+      request: (job.request.Request as string | undefined) ?? `${ctx.base}$export`,
+      requiresAccessToken: false,
+      output: done ? files.map((f) => ({ type: f.type, url: s3Uri(loc.bucket, f.key) })) : [],
+      error: [],
+    },
+    audit: { jobId: job.jobId },
+  };
+}
+
+export function cancelExport(ctx: FhirContext, jobId: string): FhirResult {
+  const job = exportJob(ctx, jobId);
+  if (!['SUBMITTED', 'QUEUED', 'IN_PROGRESS'].includes(job.status)) {
+    throw badRequest(`Export job ${jobId} is ${job.status} and can no longer be cancelled.`);
+  }
+  jobsOf(ctx).setStatus(jobId, 'CANCEL_SUBMITTED');
+  return { status: 202, body: { datastoreId: ctx.datastoreId, jobStatus: 'CANCEL_SUBMITTED', jobId }, audit: { jobId, jobStatus: 'CANCEL_SUBMITTED' } };
+}

@@ -1,0 +1,91 @@
+/**
+ * Runs one export job (spec §1.7): every live resource of the datastore, one NDJSON object per
+ * resource type (split into parts of PART_LINES), at
+ * {S3Uri}/{datastoreId}-FHIR_EXPORT-{jobId}/{Type}/{Type}-{shard}-{part}-0.ndjson.
+ * Progress (the types written) commits after each type; a restart rewrites at most the type in
+ * flight, with the same keys.
+ */
+import type { JobRow } from './job-store.ts';
+import { checkBucket, JobFailure, type RunnerDeps } from './runner-deps.ts';
+import { exportFolder, folderKey, parseS3Uri } from './s3-uri.ts';
+
+const PART_LINES = 10_000;
+const PAGE = 1000;
+
+export interface ExportProgress {
+  /** Resource type -> resources written, for the types done. */
+  done: Record<string, number>;
+  /** The objects written for the types done (the FHIR status response lists them). */
+  files: { type: string; key: string }[];
+}
+
+interface Scope {
+  types?: string[];
+  since?: number;
+}
+
+/** A cancel request (FHIR DELETE export/{jobId}) seen by the runner: the job ends CANCEL_COMPLETED. */
+async function cancelled(deps: RunnerDeps, job: JobRow): Promise<boolean> {
+  const status = deps.jobs.get(job.jobId)?.status;
+  if (status !== 'CANCEL_SUBMITTED' && status !== 'CANCEL_IN_PROGRESS') return false;
+  await deps.db.batched(() => deps.jobs.finish(job.jobId, 'CANCEL_COMPLETED', deps.clock.now().getTime(), null, null));
+  return true;
+}
+
+export async function runExport(deps: RunnerDeps, job: JobRow): Promise<void> {
+  const config = (job.request.OutputDataConfig as { S3Configuration?: { S3Uri: string } }).S3Configuration;
+  if (!config) throw new JobFailure('OutputDataConfig must name an S3Configuration.');
+  const output = parseS3Uri(config.S3Uri);
+  checkBucket(deps, output, job.accountId, 'output');
+  const folder = folderKey(output, exportFolder(job.datastoreId, job.jobId));
+  const progress: ExportProgress = (job.progress as ExportProgress | null) ?? { done: {}, files: [] };
+  const scope = (job.request.Scope as Scope | undefined) ?? {};
+  const since = scope.since ?? 0;
+  const storeRow = deps.db.stmt('SELECT store FROM fhir_stores WHERE datastore_id = ?').get(job.datastoreId) as { store: number } | undefined;
+  let types = storeRow
+    ? (deps.db.stmt('SELECT DISTINCT rtype FROM fhir_resources WHERE store = ? AND deleted = 0 ORDER BY rtype').all(storeRow.store) as { rtype: string }[]).map((r) => r.rtype)
+    : [];
+  if (scope.types) types = types.filter((t) => scope.types!.includes(t));
+  const shard = BigInt(`0x${job.jobId.replace(/[^0-9a-f]/gi, '').slice(0, 15) || '0'}`).toString();
+  for (const type of types) {
+    if (type in progress.done) continue;
+    if (deps.stopping() || await cancelled(deps, job)) return;
+    const written: { type: string; key: string }[] = [];
+    let after = 0;
+    let part = 0;
+    let count = 0;
+    let lines: string[] = [];
+    const flush = async () => {
+      if (lines.length === 0) return;
+      const key = `${folder}${type}/${type}-${shard}-${part}-0.ndjson`;
+      await deps.buckets.putObject(output.bucket, key, Buffer.from(`${lines.join('\n')}\n`), {}, { contentType: 'application/fhir+ndjson' });
+      written.push({ type, key });
+      part++;
+      lines = [];
+    };
+    for (;;) {
+      const rows = deps.db.stmt('SELECT rid, content FROM fhir_resources WHERE store = ? AND rtype = ? AND deleted = 0 AND rid > ? AND updated >= ? ORDER BY rid LIMIT ?')
+        .all(storeRow!.store, type, after, since, PAGE) as { rid: number; content: string }[];
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        lines.push(r.content);
+        count++;
+        if (lines.length >= PART_LINES) await flush();
+      }
+      after = rows[rows.length - 1]!.rid;
+      // Let API calls in between pages.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await flush();
+    progress.done[type] = count;
+    progress.files.push(...written);
+    await deps.db.batched(() => deps.jobs.saveProgress(job.jobId, progress as unknown as Record<string, unknown>));
+  }
+  if (await cancelled(deps, job)) return;
+  await deps.db.batched(() => {
+    // Checked again in the finishing transaction: a cancel accepted up to here wins.
+    const status = deps.jobs.get(job.jobId)?.status;
+    const cancel = status === 'CANCEL_SUBMITTED' || status === 'CANCEL_IN_PROGRESS';
+    deps.jobs.finish(job.jobId, cancel ? 'CANCEL_COMPLETED' : 'COMPLETED', deps.clock.now().getTime(), null, progress as unknown as Record<string, unknown>);
+  });
+}
