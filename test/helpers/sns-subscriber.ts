@@ -5,7 +5,8 @@
  * certificate's public key). The verifier is written from AWS's documentation, independently of
  * the server's signing code.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { X509Certificate, verify } from 'node:crypto';
@@ -27,16 +28,18 @@ export class TestSubscriber {
 
   private constructor(private readonly server: Server, readonly url: string) {}
 
-  static async start(path = '/sns'): Promise<TestSubscriber> {
+  /** An http subscriber, or an https one when given a key and certificate (PEM). */
+  static async start(path = '/sns', tls?: { key: string; cert: string }): Promise<TestSubscriber> {
     let self: TestSubscriber | undefined;
-    const server = createServer((req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => self!.arrived(req.headers, Buffer.concat(chunks).toString('utf8'), res));
-    });
+    };
+    const server: Server = tls ? createHttpsServer(tls, onRequest) : createServer(onRequest);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
-    self = new TestSubscriber(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`);
+    self = new TestSubscriber(server, `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}${path}`);
     return self;
   }
 
@@ -65,7 +68,7 @@ export class TestSubscriber {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private arrived(headers: IncomingHttpHeaders, body: string, res: import('node:http').ServerResponse): void {
+  private arrived(headers: IncomingHttpHeaders, body: string, res: ServerResponse): void {
     this.attempts++;
     if (this.failures > 0) {
       this.failures--;
