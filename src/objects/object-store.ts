@@ -11,6 +11,11 @@
  * together: `stage` takes the bytes (the slow part, before the database transaction) and
  * `publish` makes them visible at their key (after it; idempotent, so it can be replayed after
  * a crash from the database's list of pending publishes). `put` is both at once.
+ *
+ * `stageJoined` stages an object made of objects already in the store, one after another
+ * (CompleteMultipartUpload joins its uploaded parts): the local directory store keeps the part
+ * files as they are instead of copying their bytes, the S3-compatible store joins them with a
+ * multipart upload of server-side part copies.
  */
 import type { Readable } from 'node:stream';
 
@@ -60,11 +65,31 @@ export interface ListPage {
 }
 
 export interface StageOptions {
-  /** ETag to record instead of the bytes' MD5 (multipart objects: `"<md5 of md5s>-<parts>"`). */
-  etag?: string;
+  /** ETag to record instead of the bytes' MD5 (multipart objects: `"<md5 of md5s>-<parts>"`); a
+   * function is asked once the body has been read to its end (the caller hashed the bytes on
+   * their way: S3 uploads), and the store then does not compute the MD5 itself. */
+  etag?: string | (() => string);
   /** Part sizes of a multipart object, so an S3 backend stores it with the same parts (and
    * therefore the same ETag). */
   partSizes?: number[];
+}
+
+/** One part of a joined object: an object of the store, as it was when its upload was answered. */
+export interface JoinPart {
+  bucket: string;
+  key: string;
+  size: number;
+  /** The part object's ETag; a part whose object no longer has it (or its size) fails the join
+   * where the store can tell (the local store; an external store's ETags may not be MD5s). */
+  etag: string;
+}
+
+/** A part given to `stageJoined` is missing, or is no longer the object it was (replaced meanwhile). */
+export class PartChangedError extends Error {
+  constructor(readonly part: JoinPart, detail: string) {
+    super(`part ${part.bucket}/${part.key} cannot be joined: ${detail}`);
+    this.name = 'PartChangedError';
+  }
 }
 
 /** What `publish` needs to find a staged object again, also after a restart. */
@@ -87,12 +112,20 @@ export interface ObjectStore {
   /** Takes the bytes without making them visible. Refuses keys the store cannot hold (AwsError).
    * A failing body stream fails the stage and leaves nothing behind. */
   stage(bucket: string, key: string, body: Buffer | Readable, metadata: ObjectMetadata, options?: StageOptions): Promise<StagedObject>;
+  /** Stages an object whose bytes are the parts' bytes in order, recorded with `options.etag`.
+   * The parts must stay in place until publish or discard; once published, the joined object no
+   * longer depends on them (they can be deleted). Fails with PartChangedError when a part is
+   * missing or changed. */
+  stageJoined(bucket: string, key: string, parts: JoinPart[], metadata: ObjectMetadata, options: { etag: string }): Promise<StagedObject>;
   /** Makes a staged object visible at its key, replacing any object there. Idempotent: a ref
    * already published (or discarded) is a no-op. */
   publish(ref: StagedRef): Promise<void>;
   /** Drops a staged object that will not be published. */
   discard(ref: StagedRef): Promise<void>;
-  /** Removes staged objects older than `maxAgeMs` whose ids are not in `keep` (left by a crash). */
+  /** Removes staged objects older than `maxAgeMs` whose ids are not in `keep` (left by a crash),
+   * and whatever else a crash left that no object refers to (the local store: part files of
+   * joined objects since overwritten or deleted). Another process publishing into the same
+   * store meanwhile may lose its work: call it at start-up. */
   sweepStaged(keep: Set<string>, maxAgeMs: number): Promise<number>;
   /** Undefined when the object does not exist. */
   head(bucket: string, key: string): Promise<ObjectInfo | undefined>;

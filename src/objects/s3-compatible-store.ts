@@ -10,20 +10,23 @@
  * as SSE-KMS on AWS, shows its own ETags in listings.)
  *
  * Staging writes the bytes to a local directory; publishing uploads them. The external
- * service's own PutObject is atomic, which gives readers old-or-new.
+ * service's own PutObject is atomic, which gives readers old-or-new. A joined object
+ * (stageJoined) is published as an external multipart upload whose parts are server-side copies
+ * of the part objects (UploadPartCopy): no byte comes back through this server.
  */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand,
   GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, UploadPartCommand,
-  type S3ClientConfig,
+  UploadPartCopyCommand, type S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import type {
-  ByteRange, ListPage, ListQuery, ObjectBody, ObjectInfo, ObjectMetadata, ObjectStore, StagedObject, StagedRef,
-  StageOptions,
+import { forEachLimit } from './each-limit.ts';
+import {
+  PartChangedError, type ByteRange, type JoinPart, type ListPage, type ListQuery, type ObjectBody, type ObjectInfo,
+  type ObjectMetadata, type ObjectStore, type StagedObject, type StagedRef, type StageOptions,
 } from './object-store.ts';
-import { StagingArea } from './staging-area.ts';
+import { etagOf, StagingArea } from './staging-area.ts';
 
 export interface S3CompatibleStoreOptions {
   endpoint?: string;
@@ -45,7 +48,12 @@ interface StagedMeta {
   lastModified: number;
   metadata: ObjectMetadata;
   partSizes?: number[];
+  /** A joined object: the part objects to copy, in order (the staged data file is empty). */
+  join?: Array<{ bucket: string; key: string; size: number }>;
 }
+
+/** Requests to the external store at once when joining parts. */
+const JOIN_CONCURRENCY = 8;
 
 function isNotFound(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
@@ -101,10 +109,30 @@ export class S3CompatibleObjectStore implements ObjectStore {
   async stage(bucket: string, key: string, body: Buffer | Readable, metadata: ObjectMetadata, options: StageOptions = {}): Promise<StagedObject> {
     this.target(bucket, key);
     const { id, meta } = await this.staging.write<StagedMeta>(body, (file) => ({
-      bucket, key, size: file.size, etag: options.etag ?? `"${file.md5Hex}"`, lastModified: this.now(), metadata,
+      bucket, key, size: file.size, etag: etagOf(options, file.md5Hex), lastModified: this.now(), metadata,
       ...(options.partSizes && options.partSizes.length > 1 ? { partSizes: options.partSizes } : {}),
     }), { md5: options.etag === undefined });
     const info: ObjectInfo = { key, size: meta.size, etag: meta.etag, lastModified: new Date(meta.lastModified), ...metadata };
+    return { id, bucket, key, info };
+  }
+
+  /** Checks that every part is there with its size; the copying is the publish's. (Not the
+   * ETags: an external bucket with SSE-KMS has ETags of its own, and the check could not hold
+   * until the publish copies anyway.) */
+  async stageJoined(bucket: string, key: string, parts: JoinPart[], metadata: ObjectMetadata, options: { etag: string }): Promise<StagedObject> {
+    this.target(bucket, key);
+    if (parts.length === 0) throw new Error('a joined object needs at least one part');
+    await forEachLimit(parts, JOIN_CONCURRENCY, async (part) => {
+      const info = await this.head(part.bucket, part.key);
+      if (!info) throw new PartChangedError(part, 'it is missing');
+      if (info.size !== part.size) throw new PartChangedError(part, 'it was replaced');
+    });
+    const size = parts.reduce((n, p) => n + p.size, 0);
+    const { id, meta } = await this.staging.write<StagedMeta>(Buffer.alloc(0), () => ({
+      bucket, key, size, etag: options.etag, lastModified: this.now(), metadata,
+      join: parts.map((p) => ({ bucket: p.bucket, key: p.key, size: p.size })),
+    }), { md5: false });
+    const info: ObjectInfo = { key, size, etag: meta.etag, lastModified: new Date(meta.lastModified), ...metadata };
     return { id, bucket, key, info };
   }
 
@@ -119,7 +147,9 @@ export class S3CompatibleObjectStore implements ObjectStore {
       ContentType: meta.metadata.contentType,
       ContentEncoding: meta.metadata.contentEncoding,
     };
-    if (meta.partSizes) {
+    if (meta.join) {
+      await this.uploadByCopy(common, meta.join);
+    } else if (meta.partSizes) {
       await this.uploadInParts(common, path, meta.partSizes);
     } else {
       await this.client.send(new PutObjectCommand({ ...common, Body: createReadStream(path), ContentLength: meta.size }));
@@ -142,6 +172,32 @@ export class S3CompatibleObjectStore implements ObjectStore {
         parts.push({ PartNumber: i + 1, ETag: out.ETag! });
         offset += size;
       }
+      await this.client.send(new CompleteMultipartUploadCommand({
+        Bucket: common.Bucket, Key: common.Key, UploadId, MultipartUpload: { Parts: parts },
+      }));
+    } catch (err) {
+      await this.client.send(new AbortMultipartUploadCommand({ Bucket: common.Bucket, Key: common.Key, UploadId })).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** A multipart upload of server-side copies (an empty part is uploaded: there is nothing to copy). */
+  private async uploadByCopy(common: { Bucket: string; Key: string; Metadata: Record<string, string>; ContentType?: string;
+    ContentEncoding?: string }, join: NonNullable<StagedMeta['join']>): Promise<void> {
+    const { UploadId } = await this.client.send(new CreateMultipartUploadCommand(common));
+    try {
+      const parts: Array<{ PartNumber: number; ETag: string }> = [];
+      await forEachLimit(join, JOIN_CONCURRENCY, async (part, i) => {
+        const target = { Bucket: common.Bucket, Key: common.Key, UploadId, PartNumber: i + 1 };
+        if (part.size === 0) {
+          const out = await this.client.send(new UploadPartCommand({ ...target, Body: Buffer.alloc(0), ContentLength: 0 }));
+          parts[i] = { PartNumber: i + 1, ETag: out.ETag! };
+        } else {
+          const source = this.target(part.bucket, part.key).split('/').map(encodeURIComponent).join('/');
+          const out = await this.client.send(new UploadPartCopyCommand({ ...target, CopySource: `${this.options.bucket}/${source}` }));
+          parts[i] = { PartNumber: i + 1, ETag: out.CopyPartResult!.ETag! };
+        }
+      });
       await this.client.send(new CompleteMultipartUploadCommand({
         Bucket: common.Bucket, Key: common.Key, UploadId, MultipartUpload: { Parts: parts },
       }));

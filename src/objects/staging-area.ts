@@ -1,14 +1,23 @@
 /**
  * A directory of staged objects: `<id>.data` (the bytes, fsynced) and `<id>.json` (what to
- * publish them as). Both backends stage here; they differ in how they publish.
+ * publish them as), and for the local store's joined objects `<id>.parts/` (part-groups.ts).
+ * Both backends stage here; they differ in how they publish.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import type { StageOptions } from './object-store.ts';
 import { writeStagingFile, type StagedFile } from './staging-file.ts';
 
 const ID_RE = /^[0-9a-f-]{36}$/;
+
+/** The ETag a stage records: the one given (asked for once the bytes are written), or their MD5. */
+export function etagOf(options: StageOptions, md5Hex: string): string {
+  if (options.etag === undefined) return `"${md5Hex}"`;
+  return typeof options.etag === 'string' ? options.etag : options.etag();
+}
 
 export class StagingArea {
   constructor(readonly dir: string, private readonly now: () => number = Date.now) {}
@@ -19,20 +28,21 @@ export class StagingArea {
   }
 
   /** Writes the bytes under a new id; `describe` turns the written file into its JSON record.
-   * `md5: false` when the caller does not need the bytes' MD5 (writeStagingFile). */
+   * `md5: false` when the caller does not need the bytes' MD5 (writeStagingFile). The small
+   * metadata calls are synchronous (see staging-file.ts: the thread pool is for the bytes). */
   async write<T>(body: Buffer | Readable, describe: (file: StagedFile) => T, options: { md5?: boolean } = {}): Promise<{ id: string; file: StagedFile; meta: T }> {
-    await mkdir(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true });
     const id = randomUUID();
     const paths = this.paths(id);
     const file = await writeStagingFile(paths.data, body, options);
-    const meta = describe(file);
     try {
-      await writeFile(paths.meta, JSON.stringify(meta), { mode: 0o600 });
+      const meta = describe(file);
+      writeFileSync(paths.meta, JSON.stringify(meta), { mode: 0o600 });
+      return { id, file, meta };
     } catch (err) {
-      await rm(paths.data, { force: true });
+      rmSync(paths.data, { force: true });
       throw err;
     }
-    return { id, file, meta };
   }
 
   async readMeta<T>(id: string): Promise<T | undefined> {
@@ -44,7 +54,7 @@ export class StagingArea {
   }
 
   async has(id: string): Promise<boolean> {
-    return stat(this.paths(id).data).then(() => true, () => false);
+    return existsSync(this.paths(id).data);
   }
 
   async discard(id: string): Promise<void> {
@@ -64,10 +74,10 @@ export class StagingArea {
     let removed = 0;
     const cutoff = this.now() - maxAgeMs;
     for (const name of names) {
-      if (keep.has(name.replace(/\.(data|json)$/, ''))) continue;
+      if (keep.has(name.replace(/\.(data|json|parts)$/, ''))) continue;
       const info = await stat(join(this.dir, name)).catch(() => undefined);
       if (!info || info.mtimeMs > cutoff) continue;
-      await rm(join(this.dir, name), { force: true });
+      await rm(join(this.dir, name), { force: true, recursive: true });
       removed++;
     }
     return removed;

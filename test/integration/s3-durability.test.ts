@@ -1,13 +1,18 @@
 /**
  * S3 state across restarts and crashes, and the in-process API trail delivery uses:
  * objects and metadata survive a restart; an object-store publish a crash left owed is done at
- * the next start; staged bytes no call owns are swept; S3Buckets writes ordinary objects.
+ * the next start (also a CompleteMultipartUpload's, with the purge of its parts); staged bytes
+ * and part files no object owns are swept; S3Buckets writes ordinary objects.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, rmSync, utimesSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand, CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand,
+  ListObjectsV2Command, PutObjectCommand, UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { tempDataDir, testConfig } from '../helpers/server.ts';
 import { s3Client, s3Records } from '../helpers/s3.ts';
@@ -18,6 +23,15 @@ after(async () => {
   for (const s of running) await s.close().catch(() => undefined);
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+async function errorName(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+    return 'none';
+  } catch (e) {
+    return (e as Error).name;
+  }
+}
 
 async function start(): Promise<RunningServer> {
   const server = await startServer(testConfig(dataDir));
@@ -58,6 +72,59 @@ describe('S3 durability', () => {
     assert.deepEqual(got.Metadata, { how: 'replay' });
     assert.equal((restarted.db.sql.prepare('SELECT count(*) AS n FROM s3_pending_work').get() as { n: number }).n, 0);
     assert.deepEqual(readdirSync(stagingDir), []);
+    await restarted.close();
+  });
+
+  it('finishes a CompleteMultipartUpload a crash interrupted after its commit, and purges its parts', async () => {
+    const server = await start();
+    const s3 = s3Client(server);
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'durable', Key: 'mp.bin', Metadata: { kind: 'mp' } }));
+    const bodies = [Buffer.alloc(5 * 1024 * 1024, 7), Buffer.from('the rest')];
+    const etags: string[] = [];
+    for (const [i, Body] of bodies.entries()) {
+      etags.push((await s3.send(new UploadPartCommand({ Bucket: 'durable', Key: 'mp.bin', UploadId, PartNumber: i + 1, Body }))).ETag!);
+    }
+    // What Complete's prepare and commit leave when the process dies before its publish: the
+    // joined object staged, the upload gone, the publish and the purge owed.
+    const md5s = bodies.map((b) => createHash('md5').update(b).digest());
+    const etag = `"${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-2"`;
+    const staged = await server.s3.store.stageJoined('durable', 'mp.bin', bodies.map((b, i) => ({
+      bucket: '.uploads', key: `${UploadId}/${i + 1}`, size: b.length, etag: etags[i]!,
+    })), { userMetadata: { kind: 'mp' }, contentType: 'binary/octet-stream' }, { etag });
+    const now = Date.now();
+    server.db.sql.prepare('DELETE FROM s3_multipart_uploads WHERE upload_id = ?').run(UploadId);
+    server.db.sql.prepare("INSERT INTO s3_pending_work (id, kind, bucket, key, created_at) VALUES (?, 'publish', 'durable', 'mp.bin', ?)")
+      .run(staged.id, now);
+    server.db.sql.prepare("INSERT INTO s3_pending_work (id, kind, bucket, key, created_at) VALUES (?, 'purge', 'durable', ?, ?)")
+      .run(`purge:${UploadId}`, UploadId, now);
+    assert.equal(await errorName(s3.send(new HeadObjectCommand({ Bucket: 'durable', Key: 'mp.bin' }))), 'NotFound');
+    await server.close();
+
+    const restarted = await start();
+    const got = await s3Client(restarted).send(new GetObjectCommand({ Bucket: 'durable', Key: 'mp.bin', Range: `bytes=${5 * 1024 * 1024 - 1}-` }));
+    assert.deepEqual([...await got.Body!.transformToByteArray()], [7, ...Buffer.from('the rest')]);
+    assert.deepEqual([got.ETag, got.Metadata], [etag, { kind: 'mp' }]);
+    assert.equal(existsSync(join(dataDir, 's3', '.uploads', UploadId!)), false, 'the parts were purged');
+    assert.equal((await s3Client(restarted).send(new ListMultipartUploadsCommand({ Bucket: 'durable' }))).Uploads, undefined);
+    assert.equal((restarted.db.sql.prepare('SELECT count(*) AS n FROM s3_pending_work').get() as { n: number }).n, 0);
+    await restarted.close();
+  });
+
+  it('removes at start-up the part files of multipart objects a crash left unowned', async () => {
+    const server = await start();
+    const partsDir = join(dataDir, 's3', '.parts');
+    const live = readdirSync(partsDir);
+    assert.equal(live.length, 1, 'mp.bin');
+    // As if mp.bin had been overwritten and the process died before removing its old parts.
+    const orphan = '00000000-0000-4000-8000-0000000000aa';
+    cpSync(join(partsDir, live[0]!), join(partsDir, orphan), { recursive: true });
+    writeFileSync(join(partsDir, orphan, 'junk'), 'x');
+    await server.close();
+
+    const restarted = await start();
+    assert.deepEqual(readdirSync(partsDir), live);
+    const got = await s3Client(restarted).send(new GetObjectCommand({ Bucket: 'durable', Key: 'mp.bin', Range: 'bytes=0-1' }));
+    assert.deepEqual([...await got.Body!.transformToByteArray()], [7, 7]);
     await restarted.close();
   });
 

@@ -1,14 +1,18 @@
 /**
  * S3 multipart uploads through @aws-sdk/client-s3: the whole cycle with S3's ETag, part
- * listings, aborts, and each way CompleteMultipartUpload refuses a bad part list.
+ * listings, aborts, and each way CompleteMultipartUpload refuses a bad part list. With the
+ * local directory store a completed upload keeps its part files (no copy): ranges across part
+ * boundaries, copies, overwrites and deletes of such objects, and where their files go.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand,
-  GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand,
-  UploadPartCommand, type S3Client,
+  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CopyObjectCommand, CreateBucketCommand, CreateMultipartUploadCommand,
+  DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command,
+  ListPartsCommand, PutObjectCommand, UploadPartCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { rawS3, s3Client } from '../helpers/s3.ts';
@@ -111,5 +115,106 @@ describe('S3 multipart uploads', () => {
       assert.equal(res.status, 400, body);
       assert.match(res.text, /<Code>MalformedXML<\/Code>/, body);
     }
+  });
+
+  /** An upload of `bodies` as parts 1..N, completed; its ETag. */
+  async function uploadWhole(key: string, bodies: Buffer[]): Promise<string> {
+    const uploadId = await start(key);
+    const etags = [];
+    for (const [i, body] of bodies.entries()) etags.push(await part(key, uploadId, i + 1, body));
+    const done = await s3.send(new CompleteMultipartUploadCommand({
+      Bucket: 'multi', Key: key, UploadId: uploadId,
+      MultipartUpload: { Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })) },
+    }));
+    return done.ETag!;
+  }
+
+  const groups = () => {
+    const dir = join(server.dataDir, 's3', '.parts');
+    return existsSync(dir) ? readdirSync(dir) : [];
+  };
+  const uploadsLeft = () => {
+    const dir = join(server.dataDir, 's3', '.uploads');
+    return existsSync(dir) ? readdirSync(dir) : [];
+  };
+
+  it('serves a completed upload from its parts: every range across part boundaries, HEAD, listing', async () => {
+    const sizes = [5 * MiB, 5 * MiB + 3, 5 * MiB, 1234];
+    const bodies = sizes.map((size, i) => {
+      const b = Buffer.alloc(size);
+      for (let j = 0; j < size; j += 4) b.writeUInt32BE((j * 31 + i) >>> 0, Math.min(j, size - 4));
+      return b;
+    });
+    const whole = Buffer.concat(bodies);
+    const before = groups().length;
+    const etag = await uploadWhole('ranges.bin', bodies);
+    assert.equal(groups().length, before + 1, 'kept as one group of part files');
+    assert.deepEqual(uploadsLeft(), [], "the upload's own part files are gone");
+    const head = await s3.send(new HeadObjectCommand({ Bucket: 'multi', Key: 'ranges.bin' }));
+    assert.deepEqual([head.ContentLength, head.ETag], [whole.length, etag]);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'multi', Prefix: 'ranges' }));
+    assert.deepEqual(listed.Contents?.map((o) => [o.Key, o.Size, o.ETag]), [['ranges.bin', whole.length, etag]]);
+    const ends = sizes.reduce<number[]>((acc, size) => [...acc, (acc[acc.length - 1] ?? 0) + size], []);
+    for (const [start, end] of [
+      [0, 9], [ends[0]! - 1, ends[0]!], [ends[0]! - 5, ends[2]! + 5], [ends[1]!, ends[1]!], [ends[2]! - 1, whole.length - 1],
+      [3, whole.length - 4],
+    ] as Array<[number, number]>) {
+      const got = await s3.send(new GetObjectCommand({ Bucket: 'multi', Key: 'ranges.bin', Range: `bytes=${start}-${end}` }));
+      assert.equal(got.ContentRange, `bytes ${start}-${end}/${whole.length}`);
+      assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(whole.subarray(start, end + 1)), `bytes=${start}-${end}`);
+    }
+    const suffix = await s3.send(new GetObjectCommand({ Bucket: 'multi', Key: 'ranges.bin', Range: 'bytes=-1300' }));
+    assert.ok(Buffer.from(await suffix.Body!.transformToByteArray()).equals(whole.subarray(whole.length - 1300)));
+    const all = await s3.send(new GetObjectCommand({ Bucket: 'multi', Key: 'ranges.bin' }));
+    assert.ok(Buffer.from(await all.Body!.transformToByteArray()).equals(whole));
+  });
+
+  it('copies such an object into a plain one, and removes its part files on overwrite and delete', async () => {
+    const bodies = [Buffer.alloc(5 * MiB, 5), Buffer.from('five')];
+    const whole = Buffer.concat(bodies);
+    const before = groups();
+    await uploadWhole('replaced.bin', bodies);
+    await uploadWhole('deleted.bin', bodies);
+    await uploadWhole('batch-deleted.bin', bodies);
+    assert.equal(groups().length, before.length + 3);
+
+    const copy = await s3.send(new CopyObjectCommand({ Bucket: 'multi', Key: 'copy.bin', CopySource: 'multi/replaced.bin' }));
+    assert.equal(copy.CopyObjectResult?.ETag, `"${createHash('md5').update(whole).digest('hex')}"`);
+    const copied = await s3.send(new GetObjectCommand({ Bucket: 'multi', Key: 'copy.bin' }));
+    assert.ok(Buffer.from(await copied.Body!.transformToByteArray()).equals(whole));
+    assert.equal(groups().length, before.length + 3, 'a copy is a plain object');
+
+    await s3.send(new PutObjectCommand({ Bucket: 'multi', Key: 'replaced.bin', Body: 'small now' }));
+    assert.equal(await (await s3.send(new GetObjectCommand({ Bucket: 'multi', Key: 'replaced.bin' }))).Body!.transformToString(), 'small now');
+    await s3.send(new DeleteObjectCommand({ Bucket: 'multi', Key: 'deleted.bin' }));
+    await s3.send(new DeleteObjectsCommand({ Bucket: 'multi', Delete: { Objects: [{ Key: 'batch-deleted.bin' }] } }));
+    assert.deepEqual(groups().sort(), before.sort(), 'overwritten and deleted objects leave no part files');
+    assert.equal(await errorName(s3.send(new HeadObjectCommand({ Bucket: 'multi', Key: 'deleted.bin' }))), 'NotFound');
+  });
+
+  it('completes over an existing multipart object, whose parts then go', async () => {
+    await uploadWhole('twice.bin', [Buffer.alloc(5 * MiB, 1), Buffer.from('one')]);
+    const before = groups();
+    const etag = await uploadWhole('twice.bin', [Buffer.alloc(5 * MiB, 2), Buffer.from('two')]);
+    assert.equal(groups().length, before.length);
+    assert.notDeepEqual(groups().sort(), before.sort());
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'multi', Key: 'twice.bin', Range: `bytes=${5 * MiB - 1}-${5 * MiB + 2}` }));
+    assert.deepEqual([...await got.Body!.transformToByteArray()], [2, ...Buffer.from('two')]);
+    assert.equal(got.ETag, etag);
+  });
+
+  it('refuses with InvalidPart a part whose stored bytes changed since it was uploaded', async () => {
+    const uploadId = await start('tampered');
+    const e1 = await part('tampered', uploadId, 1, Buffer.from('original'));
+    // Replaced behind the server's back (not through UploadPart): the file no longer has its ETag.
+    const partFile = join(server.dataDir, 's3', '.uploads', uploadId, '1');
+    writeFileSync(`${partFile}.new`, 'tampered');
+    renameSync(`${partFile}.new`, partFile);
+    assert.equal(await errorName(s3.send(new CompleteMultipartUploadCommand({
+      Bucket: 'multi', Key: 'tampered', UploadId: uploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: e1 }] },
+    }))), 'InvalidPart');
+    assert.equal(await errorName(s3.send(new HeadObjectCommand({ Bucket: 'multi', Key: 'tampered' }))), 'NotFound');
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: 'multi', Key: 'tampered', UploadId: uploadId }));
+    assert.equal(existsSync(join(server.dataDir, 's3', '.uploads', uploadId)), false, 'abort removes the part files');
   });
 });

@@ -6,7 +6,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalDirectoryObjectStore } from '../../src/objects/local/local-directory-store.ts';
@@ -104,3 +104,193 @@ describe('LocalDirectoryObjectStore', () => {
     assert.equal(existsSync(join(root, '.meta/tidy')), false);
   });
 });
+
+describe('LocalDirectoryObjectStore: joined (multipart) objects', () => {
+  const store = new LocalDirectoryObjectStore(root);
+  const MiB = 1024 * 1024;
+  let n = 0;
+
+  async function bytesOf(stream: NodeJS.ReadableStream): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  /** Part objects in `bucket` and a staged object joined from them, as CompleteMultipartUpload makes. */
+  async function stageJoined(bucket: string, key: string, bodies: Buffer[]) {
+    const prefix = `parts-${++n}`;
+    const parts = [];
+    for (const [i, body] of bodies.entries()) {
+      const info = await store.put(bucket, `${prefix}/${i + 1}`, body, meta);
+      parts.push({ bucket, key: `${prefix}/${i + 1}`, size: body.length, etag: info.etag });
+    }
+    const staged = await store.stageJoined(bucket, key, parts, { userMetadata: { joined: 'yes' } }, { etag: `"joined-${n}-${bodies.length}"` });
+    return { staged, parts };
+  }
+
+  const groups = () => (existsSync(join(root, '.parts')) ? readdirSync(join(root, '.parts')).sort() : []);
+  const staging = () => (existsSync(join(root, '.staging')) ? readdirSync(join(root, '.staging')) : []);
+
+  async function eventually(check: () => boolean, what: string): Promise<void> {
+    for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(check(), what);
+  }
+
+  it('keeps the part files themselves (hard links, no byte copied) and a short text at the key', async () => {
+    await store.createBucket('joined');
+    const bodies = [Buffer.alloc(5 * MiB, 1), Buffer.alloc(5 * MiB, 2), Buffer.from('end')];
+    const { staged, parts } = await stageJoined('joined', 'big.bin', bodies);
+    await store.publish(staged);
+    const group = join(root, '.parts', staged.id);
+    assert.deepEqual(readdirSync(group).sort(), ['1', '2', '3', 'owner.json']);
+    parts.forEach((p, i) => {
+      const linked = statSync(join(group, String(i + 1)));
+      assert.equal(linked.ino, statSync(join(root, 'joined', p.key)).ino, 'the uploaded part file itself');
+      assert.equal(linked.nlink, 2);
+    });
+    const stub = readFileSync(join(root, 'joined/big.bin'), 'utf8');
+    assert.match(stub, /s3:\/\/joined\/big\.bin, uploaded in 3 parts/);
+    assert.match(stub, new RegExp(`\\.parts/${staged.id}/`));
+    for (const p of parts) await store.delete('joined', p.key);
+    assert.equal(statSync(join(group, '1')).nlink, 1);
+    assert.ok((await bytesOf((await store.get('joined', 'big.bin'))!.body)).equals(Buffer.concat(bodies)));
+  });
+
+  it('serves an empty object joined from one empty part', async () => {
+    const { staged } = await stageJoined('joined', 'empty', [Buffer.alloc(0)]);
+    await store.publish(staged);
+    const got = await store.get('joined', 'empty');
+    assert.equal(got?.info.size, 0);
+    assert.equal((await bytesOf(got!.body)).length, 0);
+  });
+
+  it('removes the part files when the object is overwritten (plain or joined) or deleted', async () => {
+    await store.createBucket('replace');
+    const first = await stageJoined('replace', 'k', [Buffer.alloc(5 * MiB, 7), Buffer.from('a')]);
+    await store.publish(first.staged);
+    assert.ok(groups().includes(first.staged.id));
+    const second = await stageJoined('replace', 'k', [Buffer.alloc(5 * MiB, 8), Buffer.from('b')]);
+    await store.publish(second.staged);
+    assert.ok(!groups().includes(first.staged.id), 'the replaced object\'s parts are gone');
+    assert.ok(groups().includes(second.staged.id));
+    await store.put('replace', 'k', Buffer.from('plain now'), meta);
+    assert.ok(!groups().includes(second.staged.id));
+    assert.equal(await text((await store.get('replace', 'k'))!.body), 'plain now');
+
+    const third = await stageJoined('replace', 'gone', [Buffer.from('x')]);
+    await store.publish(third.staged);
+    await store.delete('replace', 'gone');
+    assert.ok(!groups().includes(third.staged.id));
+    assert.equal(await store.get('replace', 'gone'), undefined);
+    assert.equal(existsSync(join(root, 'replace', 'gone')), false);
+  });
+
+  it('lets a reader finish the bytes it began with while the object is deleted or replaced', async () => {
+    await store.createBucket('readers');
+    const old = [Buffer.alloc(5 * MiB, 3), Buffer.alloc(3 * MiB, 4)];
+    const { staged } = await stageJoined('readers', 'k', old);
+    await store.publish(staged);
+    const reading = await store.get('readers', 'k', () => ({ start: 5 * MiB - 10, end: 8 * MiB - 1 }));
+    const whole = await store.get('readers', 'k');
+    await store.delete('readers', 'k');
+    assert.equal(await store.get('readers', 'k'), undefined);
+    assert.ok(groups().includes(staged.id), 'kept while read');
+    assert.ok((await bytesOf(reading!.body)).equals(Buffer.concat(old).subarray(5 * MiB - 10)));
+    assert.ok(groups().includes(staged.id), 'one reader still reads');
+    const replacement = await stageJoined('readers', 'k', [Buffer.from('new')]);
+    await store.publish(replacement.staged);
+    assert.ok((await bytesOf(whole!.body)).equals(Buffer.concat(old)));
+    await eventually(() => !groups().includes(staged.id), 'removed after its last reader');
+    assert.equal(await text((await store.get('readers', 'k'))!.body), 'new');
+  });
+
+  it('lets go of the parts when a reader stops early (a client that hangs up)', async () => {
+    const { staged } = await stageJoined('readers', 'abandoned', [Buffer.alloc(5 * MiB, 1), Buffer.alloc(2 * MiB, 2)]);
+    await store.publish(staged);
+    const got = await store.get('readers', 'abandoned');
+    await new Promise<void>((resolve) => got!.body.once('data', () => {
+      got!.body.pause();
+      resolve();
+    }));
+    await store.delete('readers', 'abandoned');
+    assert.ok(groups().includes(staged.id), 'kept while read');
+    got!.body.destroy();
+    await eventually(() => !groups().includes(staged.id), 'removed once the reader is gone');
+  });
+
+  it('leaves nothing behind when a part no longer matches', async () => {
+    await store.createBucket('changed');
+    const before = staging().length;
+    const bodies = [Buffer.alloc(5 * MiB, 5), Buffer.from('z')];
+    const parts = [];
+    for (const [i, body] of bodies.entries()) {
+      const info = await store.put('changed', `p/${i}`, body, meta);
+      parts.push({ bucket: 'changed', key: `p/${i}`, size: body.length, etag: info.etag });
+    }
+    parts[1]!.etag = '"00000000000000000000000000000000"';
+    await assert.rejects(store.stageJoined('changed', 'k', parts, meta, { etag: '"x-2"' }), { name: 'PartChangedError' });
+    assert.equal(staging().length, before);
+  });
+
+  it('a crash anywhere in publishing a joined object leaves the old object or the new one', async () => {
+    await store.createBucket('crashy');
+    const newBytes = [Buffer.alloc(5 * MiB, 9), Buffer.from('new tail')];
+    // Crash points: after staging; after moving the group into place; after the sidecar rename.
+    for (const step of ['staged', 'group placed', 'sidecar renamed'] as const) {
+      const key = `k-${step.replace(' ', '-')}`;
+      const old = await stageJoined('crashy', key, [Buffer.alloc(5 * MiB, 6), Buffer.from('old tail')]);
+      await store.publish(old.staged);
+      const { staged } = await stageJoined('crashy', key, newBytes);
+      if (step !== 'staged') renameSync(join(root, '.staging', `${staged.id}.parts`), join(root, '.parts', staged.id));
+      if (step === 'sidecar renamed') renameSync(join(root, '.staging', `${staged.id}.json`), join(root, '.meta/crashy', key));
+
+      // The process died here. Before the sidecar moves, the old object is whole; after it,
+      // start-up replays the publish before anything is served (S3's recover()).
+      const restarted = new LocalDirectoryObjectStore(root);
+      if (step !== 'sidecar renamed') {
+        const during = await restarted.get('crashy', key);
+        assert.ok((await bytesOf(during!.body)).equals(Buffer.concat([Buffer.alloc(5 * MiB, 6), Buffer.from('old tail')])), step);
+      }
+
+      // Start-up replays the owed publish, then sweeps.
+      await restarted.publish(staged);
+      await restarted.sweepStaged(new Set(), 60 * 60 * 1000);
+      const after = await restarted.get('crashy', key);
+      assert.ok((await bytesOf(after!.body)).equals(Buffer.concat(newBytes)), step);
+      assert.equal(after!.info.etag, staged.info.etag);
+      assert.ok(groups().includes(staged.id), step);
+      assert.ok(!groups().includes(old.staged.id), `${step}: the replaced object's parts are removed (at once or by the sweep)`);
+      assert.ok(!staging().some((name) => name.startsWith(staged.id)), step);
+    }
+  });
+
+  it('sweeps part groups no object names (a crash between a replace and removing the old parts)', async () => {
+    await store.createBucket('orphans');
+    const { staged } = await stageJoined('orphans', 'k', [Buffer.from('kept')]);
+    await store.publish(staged);
+    const kept = join(root, '.parts', staged.id);
+    // Copies of a live group: one claiming the same key, one a key that no longer exists, one
+    // without an owner at all.
+    const orphans = ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000003'];
+    for (const [i, id] of orphans.entries()) {
+      mkdirSync(join(root, '.parts', id));
+      writeFileSync(join(root, '.parts', id, '1'), 'orphan');
+      if (i === 0) writeFileSync(join(root, '.parts', id, 'owner.json'), JSON.stringify({ bucket: 'orphans', key: 'k' }));
+      if (i === 1) writeFileSync(join(root, '.parts', id, 'owner.json'), JSON.stringify({ bucket: 'orphans', key: 'deleted' }));
+    }
+    // And a group staged by a Complete that never committed, long ago.
+    const abandoned = await stageJoined('orphans', 'never', [Buffer.from('lost')]);
+    const sweeper = new LocalDirectoryObjectStore(root, () => Date.now() + 3_600_000);
+    assert.ok(await sweeper.sweepStaged(new Set(), 60_000) >= 5);
+    for (const id of orphans) assert.equal(existsSync(join(root, '.parts', id)), false, id);
+    assert.ok(existsSync(kept));
+    assert.ok(!staging().some((name) => name.startsWith(abandoned.staged.id)));
+    assert.equal(await text((await store.get('orphans', 'k'))!.body), 'kept');
+  });
+});
+
+async function text(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -6,6 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { verifySigV4, type PayloadSigning } from '../../src/auth/sigv4/index.ts';
 import { deriveSigningKey } from '../../src/auth/sigv4/signing-key.ts';
@@ -150,5 +151,56 @@ describe('S3 upload bodies', () => {
     assert.throws(() => plain({ 'content-length': '101' }, 'x', 'UNSIGNED-PAYLOAD', 100), { code: 'EntityTooLarge' });
     assert.throws(() => openUploadBody(Readable.from([]), {}, { declaredSha256: 'UNSIGNED-PAYLOAD' }, 100), { code: 'MissingContentLength' });
     assert.throws(() => plain({}, 'x', 'not-a-hash'), { code: 'InvalidArgument' });
+  });
+
+  it('checks large bodies the same way (hashed on worker threads), and computes the MD5 once for ETag and Content-MD5', async () => {
+    // 3 MiB + 5 in chunks of awkward sizes, one larger than a hashing batch.
+    const body = Buffer.alloc(3 * 1024 * 1024 + 5);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7 + (i >> 11)) & 0xff;
+    const chunks = [body.subarray(0, 1000), body.subarray(1000, 1000 + 1536 * 1024), body.subarray(1000 + 1536 * 1024)];
+    const sha = createHash('sha256').update(body).digest('hex');
+    const md5 = createHash('md5').update(body).digest();
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    const headers = {
+      'content-length': String(body.length), 'content-md5': md5.toString('base64'), 'x-amz-checksum-crc32': crc.toString('base64'),
+    };
+    const open = (bytes: Buffer[], h: Record<string, string> = headers, declared = sha) =>
+      openUploadBody(Readable.from(bytes), h, { declaredSha256: declared }, 1 << 30, { md5: true });
+
+    const ok = open(chunks);
+    assert.ok((await read(ok.stream)).equals(body));
+    assert.equal(ok.etag(), `"${md5.toString('hex')}"`);
+    assert.deepEqual(ok.result(), { size: body.length, checksums: { 'x-amz-checksum-crc32': crc.toString('base64') }, md5Hex: md5.toString('hex') });
+
+    const tampered = Buffer.from(body);
+    tampered[2 * 1024 * 1024 + 3] ^= 1;
+    await assert.rejects(read(open([tampered]).stream), { code: 'XAmzContentSHA256Mismatch' });
+    await assert.rejects(read(open([tampered], headers, 'UNSIGNED-PAYLOAD').stream), { code: 'BadDigest' });
+    const { 'content-md5': _, ...withoutMd5 } = headers;
+    await assert.rejects(read(open([tampered], withoutMd5, 'UNSIGNED-PAYLOAD').stream), { code: 'BadDigest', message: /CRC32/ });
+    // An algorithm node does not hash natively (CRC32C) stays on this thread, beside the others.
+    const crc32c = Buffer.from(await (async () => {
+      const { Crc32c } = await import('@aws-sdk/checksums/crc');
+      const c = new Crc32c();
+      c.update(body);
+      return c.digest();
+    })()).toString('base64');
+    const mixed = open(chunks, { 'content-length': String(body.length), 'x-amz-checksum-crc32c': crc32c });
+    assert.ok((await read(mixed.stream)).equals(body));
+    assert.deepEqual(mixed.result().checksums, { 'x-amz-checksum-crc32c': crc32c });
+  });
+
+  it('stops hashing a large body whose client goes away', async () => {
+    const failing = new Readable({
+      read() {
+        this.push(Buffer.alloc(1024 * 1024, 1));
+        this.destroy(new Error('client went away'));
+      },
+    });
+    const upload = openUploadBody(failing, { 'content-length': String(8 * 1024 * 1024) }, { declaredSha256: 'UNSIGNED-PAYLOAD' }, 1 << 30,
+      { md5: true });
+    await assert.rejects(read(upload.stream), /client went away/);
+    assert.throws(() => upload.etag(), /no MD5/);
   });
 });

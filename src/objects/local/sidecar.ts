@@ -12,6 +12,9 @@
  * The sidecar names the data file's inode. A rename keeps the inode, so a reader that finds
  * sidecar and file disagreeing (a publish caught between its two renames, or a file copied in
  * by hand) knows the sidecar is not this file's and falls back to what the file itself says.
+ *
+ * A joined (multipart) object's sidecar also lists its parts (`parts`, see part-groups.ts); its
+ * data file is then a short text saying where the bytes are, and `size` is the object's size.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -30,6 +33,27 @@ export interface Sidecar {
   contentType?: string;
   contentEncoding?: string;
   userMetadata: Record<string, string>;
+  /** A joined object: its part group and the part sizes, run-length encoded as [size, count]. */
+  parts?: { id: string; runs: Array<[number, number]> };
+}
+
+/** Whether the sidecar is the one of the data file with this inode and size. */
+export function describesFile(sidecar: Sidecar | undefined, st: { ino: number; size: number }): sidecar is Sidecar {
+  return sidecar !== undefined && sidecar.ino === st.ino && (sidecar.parts !== undefined || sidecar.size === st.size);
+}
+
+export function encodeRuns(sizes: number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const size of sizes) {
+    const last = runs[runs.length - 1];
+    if (last && last[0] === size) last[1]++;
+    else runs.push([size, 1]);
+  }
+  return runs;
+}
+
+export function decodeRuns(runs: Array<[number, number]>): number[] {
+  return runs.flatMap(([size, count]) => new Array<number>(count).fill(size));
 }
 
 export function sidecarFor(key: string, etag: string, size: number, ino: number, lastModified: number, metadata: ObjectMetadata): Sidecar {

@@ -4,6 +4,7 @@
  *
  *   request-hooks.ts       body buffering vs streaming, aws-chunked, virtual-hosted style
  *   upload-body.ts         upload bodies checked as declared (sha256, chunk signatures, digests)
+ *   digests.ts             their MD5/SHA/CRC, each once, large bodies on worker threads
  *   handlers/*             the operations; staged (core/staged-call.ts) where bytes move
  *   object-writes.ts, pending-*.ts   stage -> commit (with the record) -> publish, crash-safe
  *   authorization.ts, audit.ts       IAM actions; data vs management events, record fields

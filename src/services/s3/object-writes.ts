@@ -5,7 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { CallContext } from '../../core/service.ts';
-import type { ObjectMetadata, StagedObject, StageOptions } from '../../objects/object-store.ts';
+import type { JoinPart, ObjectMetadata, StagedObject, StageOptions } from '../../objects/object-store.ts';
 import type { S3Deps } from './s3-context.ts';
 
 export interface StagedWrite {
@@ -16,6 +16,15 @@ export interface StagedWrite {
 export async function stageWrite(deps: S3Deps, bucket: string, key: string, body: Buffer | Readable,
   metadata: ObjectMetadata, options?: StageOptions): Promise<StagedWrite> {
   const staged = await deps.store.stage(bucket, key, body, metadata, options);
+  const release = await deps.locks.acquire(bucket, key);
+  return { staged, release };
+}
+
+/** CompleteMultipartUpload's write: the object joined from its part objects, no byte copied
+ * where the store can help it (ObjectStore.stageJoined). */
+export async function stageJoinedWrite(deps: S3Deps, bucket: string, key: string, parts: JoinPart[], metadata: ObjectMetadata,
+  etag: string): Promise<StagedWrite> {
+  const staged = await deps.store.stageJoined(bucket, key, parts, metadata, { etag });
   const release = await deps.locks.acquire(bucket, key);
   return { staged, release };
 }

@@ -2,6 +2,7 @@
  * Doing the object-store work committed calls owe (pending-work.ts): right after each commit,
  * and at start-up for whatever a crash left undone. Every step is idempotent.
  */
+import { forEachLimit } from '../../objects/each-limit.ts';
 import type { ObjectStore } from '../../objects/object-store.ts';
 import type { PendingWork, PendingWorkRepository } from './pending-work.ts';
 
@@ -12,11 +13,15 @@ export function partKey(uploadId: string, partNumber: number): string {
   return `${uploadId}/${partNumber}`;
 }
 
-/** Deletes every stored part of an upload. */
+/** Parts of an upload deleted at once when purging it (each delete waits on small syscalls). */
+const PURGE_CONCURRENCY = 16;
+
+/** Deletes every stored part of an upload (a completed upload's parts: the object it became
+ * does not depend on them, see ObjectStore.stageJoined). */
 export async function purgeUpload(store: ObjectStore, uploadId: string): Promise<void> {
   for (;;) {
     const page = await store.list(UPLOADS_BUCKET, { prefix: `${uploadId}/`, maxKeys: 1000 });
-    for (const o of page.objects) await store.delete(UPLOADS_BUCKET, o.key);
+    await forEachLimit(page.objects, PURGE_CONCURRENCY, (o) => store.delete(UPLOADS_BUCKET, o.key));
     if (!page.isTruncated || page.objects.length === 0) return;
   }
 }

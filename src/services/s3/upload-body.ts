@@ -10,20 +10,25 @@
  *   Content-Length / x-amz-decoded-content-length                 exact size, before reading
  *   Content-MD5, x-amz-checksum-* (header or trailer)             digests of the decoded bytes
  *
+ * Every digest is computed once (MD5 serves Content-MD5 and the ETag alike), large bodies on
+ * worker threads (digests.ts).
+ *
  * The returned stream fails with S3's error (XAmzContentSHA256Mismatch, SignatureDoesNotMatch,
  * BadDigest, IncompleteBody...) when a check fails, which fails whatever consumes it.
  */
-import { createHash, type Hash } from 'node:crypto';
 import { Readable, Transform, pipeline, type TransformCallback } from 'node:stream';
 import { chunkSignature, sameSignature, trailerSignature, type PayloadSigning } from '../../auth/sigv4/index.ts';
 import { AwsChunkedDecoder, incompleteBody } from '../../wire/aws-chunked.ts';
 import { CHECKSUM_HEADERS, runningChecksum, type RunningChecksum } from './checksums.ts';
+import { startDigests, type DigestAlgorithm, type Digester } from './digests.ts';
 import { S3Errors } from './errors.ts';
 
 export interface UploadResult {
   size: number;
   /** Checksums the client sent and we verified: header name -> base64 value. */
   checksums: Record<string, string>;
+  /** The body's MD5 in hex (the object's ETag), when openUploadBody was asked for it. */
+  md5Hex?: string;
 }
 
 export interface UploadBody {
@@ -33,6 +38,8 @@ export interface UploadBody {
   size: number;
   /** Valid once `stream` has ended. */
   result(): UploadResult;
+  /** The object's quoted ETag, `"<md5>"`, once `stream` has ended (with `md5: true`). */
+  etag(): string;
 }
 
 const STREAMING_MODES = new Set([
@@ -74,12 +81,18 @@ function checksumExpectation(headers: Record<string, string>): ChecksumExpectati
   return undefined;
 }
 
+/** x-amz-checksum-* algorithms node hashes natively (and so a digest worker can). */
+const NATIVE_CHECKSUMS: Record<string, DigestAlgorithm> = { CRC32: 'crc32', SHA1: 'sha1', SHA256: 'sha256' };
+
 class UploadVerifier extends Transform {
   size = 0;
-  /** Only to check Content-MD5: the object store computes the ETag's MD5 itself. */
-  private readonly md5: Hash | undefined;
-  private readonly sha256: Hash | undefined;
-  private readonly checksum: RunningChecksum | undefined;
+  /** The body's MD5 (hex) when asked for or checked (Content-MD5), once the stream has ended. */
+  md5Hex: string | undefined;
+  /** MD5, SHA-256 and the checksum, each once, in one pass (digests.ts). */
+  private readonly digester: Digester;
+  private readonly checksumAlgorithm: DigestAlgorithm | undefined;
+  /** CRC32C and CRC64NVME, which only @aws-sdk/checksums computes (on this thread). */
+  private readonly otherChecksum: RunningChecksum | undefined;
   verified: Record<string, string> = {};
 
   constructor(
@@ -88,11 +101,18 @@ class UploadVerifier extends Transform {
     private readonly contentMd5: string | undefined,
     private readonly expectation: ChecksumExpectation | undefined,
     private readonly trailer: () => Record<string, string>,
+    wantMd5: boolean,
   ) {
     super();
-    this.md5 = contentMd5 !== undefined ? createHash('md5') : undefined;
-    this.sha256 = declaredSha256 ? createHash('sha256') : undefined;
-    this.checksum = expectation ? runningChecksum(expectation.algorithm) : undefined;
+    const algorithms = new Set<DigestAlgorithm>();
+    if (wantMd5 || contentMd5 !== undefined) algorithms.add('md5');
+    if (declaredSha256) algorithms.add('sha256');
+    if (expectation) {
+      this.checksumAlgorithm = NATIVE_CHECKSUMS[expectation.algorithm];
+      if (this.checksumAlgorithm) algorithms.add(this.checksumAlgorithm);
+      else this.otherChecksum = runningChecksum(expectation.algorithm);
+    }
+    this.digester = startDigests([...algorithms], expectedSize);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -101,30 +121,42 @@ class UploadVerifier extends Transform {
       done(S3Errors.invalidRequest('The request body is longer than its declared length.'));
       return;
     }
-    this.md5?.update(chunk);
-    this.sha256?.update(chunk);
-    this.checksum?.update(chunk);
-    done(null, chunk);
+    this.otherChecksum?.update(chunk);
+    // The bytes go on at once; only taking more waits while the hashing lags behind.
+    this.push(chunk);
+    const wait = this.digester.update(chunk);
+    if (wait) wait.then(() => done(), (err: Error) => done(err));
+    else done();
   }
 
   override _flush(done: TransformCallback): void {
     this.verify().then(() => done(), (err: Error) => done(err));
   }
 
+  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
+    this.digester.abort();
+    callback(err);
+  }
+
   private async verify(): Promise<void> {
     if (this.size !== this.expectedSize) throw incompleteBody();
-    if (this.sha256) {
-      const computed = this.sha256.digest('hex');
-      if (computed !== this.declaredSha256!.toLowerCase()) throw S3Errors.contentSha256Mismatch(this.declaredSha256!, computed);
+    const digests = await this.digester.digests();
+    if (this.declaredSha256) {
+      const computed = digests.get('sha256')!.toString('hex');
+      if (computed !== this.declaredSha256.toLowerCase()) throw S3Errors.contentSha256Mismatch(this.declaredSha256, computed);
     }
-    if (this.md5) {
-      const computed = this.md5.digest('base64');
-      if (computed !== this.contentMd5) throw S3Errors.badDigest(this.contentMd5!, computed);
+    const md5 = digests.get('md5');
+    if (this.contentMd5 !== undefined) {
+      const computed = md5!.toString('base64');
+      if (computed !== this.contentMd5) throw S3Errors.badDigest(this.contentMd5, computed);
     }
-    if (this.expectation && this.checksum) {
+    this.md5Hex = md5?.toString('hex');
+    if (this.expectation) {
       const expected = this.expectation.value ?? this.trailer()[this.expectation.header];
       if (expected === undefined) throw S3Errors.invalidRequest(`The ${this.expectation.header} trailer is missing.`);
-      const computed = await this.checksum.digestBase64();
+      const computed = this.checksumAlgorithm
+        ? digests.get(this.checksumAlgorithm)!.toString('base64')
+        : await this.otherChecksum!.digestBase64();
       if (computed !== expected) throw S3Errors.badChecksum(this.expectation.algorithm);
       this.verified[this.expectation.header] = computed;
     }
@@ -133,9 +165,11 @@ class UploadVerifier extends Transform {
 
 /**
  * The upload body of a request. `raw` is the body as received; `maxBytes` the largest object
- * size accepted (EntityTooLarge beyond it, before anything is read).
+ * size accepted (EntityTooLarge beyond it, before anything is read). `md5: true` also computes
+ * the body's MD5 (in the same pass as the checks), so the store need not hash it again.
  */
-export function openUploadBody(raw: Readable, headers: Record<string, string>, signing: PayloadSigning, maxBytes: number): UploadBody {
+export function openUploadBody(raw: Readable, headers: Record<string, string>, signing: PayloadSigning, maxBytes: number,
+  options: { md5?: boolean } = {}): UploadBody {
   const declared = signing.declaredSha256 ?? 'UNSIGNED-PAYLOAD';
   const hexSha256 = /^[0-9a-fA-F]{64}$/.test(declared) ? declared : undefined;
   if (declared.startsWith('STREAMING-AWS4-ECDSA')) throw S3Errors.notImplemented('SigV4a (ECDSA) streaming upload');
@@ -154,7 +188,7 @@ export function openUploadBody(raw: Readable, headers: Record<string, string>, s
   const expectation = checksumExpectation(headers);
 
   let trailer: Record<string, string> = {};
-  const verifier = new UploadVerifier(size, hexSha256, contentMd5, expectation, () => trailer);
+  const verifier = new UploadVerifier(size, hexSha256, contentMd5, expectation, () => trailer, options.md5 === true);
   if (chunked) {
     const chain = signing.chunks;
     let previous = chain?.seedSignature ?? '';
@@ -184,7 +218,13 @@ export function openUploadBody(raw: Readable, headers: Record<string, string>, s
   return {
     stream: verifier,
     size,
-    result: () => (result ??= { size: verifier.size, checksums: verifier.verified }),
+    result: () => (result ??= {
+      size: verifier.size, checksums: verifier.verified, ...(verifier.md5Hex !== undefined ? { md5Hex: verifier.md5Hex } : {}),
+    }),
+    etag: () => {
+      if (verifier.md5Hex === undefined) throw new Error('the upload body has no MD5 (not asked for, or not read to its end)');
+      return `"${verifier.md5Hex}"`;
+    },
   };
 }
 

@@ -6,12 +6,16 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { ObjectStore } from '../../../src/objects/object-store.ts';
+import { PartChangedError, type JoinPart, type ObjectStore } from '../../../src/objects/object-store.ts';
 
-async function text(stream: Readable): Promise<string> {
+async function bytes(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of stream) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function text(stream: Readable): Promise<string> {
+  return (await bytes(stream)).toString('utf8');
 }
 
 function md5(s: string | Buffer): string {
@@ -24,6 +28,29 @@ function byteOrder(keys: string[]): string[] {
 
 const meta = { userMetadata: {} };
 let counter = 0;
+const MiB = 1024 * 1024;
+
+function multipartEtag(parts: Buffer[]): string {
+  const md5s = parts.map((p) => createHash('md5').update(p).digest());
+  return `"${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${parts.length}"`;
+}
+
+/** Distinct bytes per position, so a range served from the wrong offset shows. */
+function patterned(size: number, seed: number): Buffer {
+  const out = Buffer.alloc(size);
+  for (let i = 0; i < size; i += 4) out.writeUInt32LE((i * 2654435761 + seed) >>> 0, Math.min(i, size - 4));
+  return out;
+}
+
+/** Stores `bodies` as part objects in `bucket` (as UploadPart does) and describes them for stageJoined. */
+async function storeParts(store: ObjectStore, bucket: string, prefix: string, bodies: Buffer[]): Promise<JoinPart[]> {
+  const parts: JoinPart[] = [];
+  for (const [i, body] of bodies.entries()) {
+    const info = await store.put(bucket, `${prefix}/${i + 1}`, body, meta);
+    parts.push({ bucket, key: `${prefix}/${i + 1}`, size: body.length, etag: info.etag });
+  }
+  return parts;
+}
 
 export interface ContractOptions {
   /** A fresh store for one test (the same backing storage each time: a "restart"). */
@@ -137,6 +164,52 @@ export function objectStoreContract(name: string, options: ContractOptions): voi
       await store.put(bucket, 'multi', Buffer.concat([part1, part2]), meta, { etag, partSizes: [part1.length, part2.length] });
       assert.equal((await store.head(bucket, 'multi'))?.etag, etag);
       assert.equal((await store.list(bucket, { maxKeys: 10 })).objects[0]?.etag, etag);
+    });
+
+    it('joins part objects into one object (stageJoined): bytes, ETag, ranges across parts', async () => {
+      const store = options.store();
+      const bucket = await newBucket(store);
+      const bodies = [patterned(5 * MiB, 1), patterned(5 * MiB, 2), patterned(1000, 3)];
+      const whole = Buffer.concat(bodies);
+      const parts = await storeParts(store, bucket, 'upload-1', bodies);
+      const etag = multipartEtag(bodies);
+      const staged = await store.stageJoined(bucket, 'joined/object.bin', parts, { userMetadata: { m: 'v' }, contentType: 'application/x-j' }, { etag });
+      assert.deepEqual([staged.info.size, staged.info.etag], [whole.length, etag]);
+      assert.equal(await store.head(bucket, 'joined/object.bin'), undefined, 'invisible until published');
+      await store.publish(staged);
+      await store.publish(staged);
+      // The object no longer needs its parts.
+      for (const part of parts) await store.delete(bucket, part.key);
+
+      const head = await store.head(bucket, 'joined/object.bin');
+      assert.deepEqual([head?.size, head?.etag, head?.contentType, head?.userMetadata], [whole.length, etag, 'application/x-j', { m: 'v' }]);
+      const listed = await store.list(bucket, { maxKeys: 10 });
+      assert.deepEqual(listed.objects.map((o) => [o.key, o.size, o.etag]), [['joined/object.bin', whole.length, etag]]);
+      const got = await store.get(bucket, 'joined/object.bin');
+      assert.ok((await bytes(got!.body)).equals(whole));
+      const boundary = 5 * MiB;
+      for (const [start, end] of [
+        [0, 0], [boundary - 3, boundary + 2], [boundary, boundary + 9], [boundary - 1, 2 * boundary + 10],
+        [2 * boundary, whole.length - 1], [whole.length - 1, whole.length - 1], [100, boundary - 1],
+      ] as Array<[number, number]>) {
+        const ranged = await store.get(bucket, 'joined/object.bin', () => ({ start, end }));
+        assert.deepEqual(ranged!.range, { start, end });
+        assert.ok((await bytes(ranged!.body)).equals(whole.subarray(start, end + 1)), `bytes ${start}-${end}`);
+      }
+    });
+
+    it('refuses to join a part that is missing or no longer what was uploaded', async () => {
+      const store = options.store();
+      const bucket = await newBucket(store);
+      const bodies = [patterned(5 * MiB, 4), Buffer.from('tail')];
+      const parts = await storeParts(store, bucket, 'upload-2', bodies);
+      await store.put(bucket, parts[1]!.key, Buffer.from('other tail'), meta);
+      await assert.rejects(store.stageJoined(bucket, 'j', parts, meta, { etag: multipartEtag(bodies) }),
+        (e: unknown) => e instanceof PartChangedError && e.part.key === parts[1]!.key);
+      await store.delete(bucket, parts[0]!.key);
+      await assert.rejects(store.stageJoined(bucket, 'j', parts.slice(0, 1), meta, { etag: multipartEtag(bodies.slice(0, 1)) }),
+        (e: unknown) => e instanceof PartChangedError && e.part.key === parts[0]!.key);
+      assert.equal(await store.head(bucket, 'j'), undefined);
     });
 
     it('lists in UTF-8 byte order with prefix, after, delimiter and maxKeys', async () => {

@@ -1,18 +1,18 @@
 /**
  * Multipart uploads: CreateMultipartUpload, UploadPart, CompleteMultipartUpload,
  * AbortMultipartUpload, ListParts, ListMultipartUploads. Parts are objects of the object
- * store's internal '.uploads' bucket; completing concatenates them into the target object with
+ * store's internal '.uploads' bucket; completing joins them into the target object
+ * (ObjectStore.stageJoined: the local store keeps the part files, without copying a byte) with
  * S3's ETag, the MD5 of the parts' MD5s followed by `-<part count>`.
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { Handler } from '../../../core/service.ts';
 import type { StagedHandler } from '../../../core/staged-call.ts';
-import type { ObjectStore } from '../../../objects/object-store.ts';
+import { PartChangedError } from '../../../objects/object-store.ts';
 import type { Params } from '../../../wire/types.ts';
 import { S3Errors } from '../errors.ts';
 import { checkKey, metadataFromInput } from '../object-metadata.ts';
-import { discardWrite, owePublish, publishWrite, stageWrite, type StagedWrite } from '../object-writes.ts';
+import { discardWrite, owePublish, publishWrite, stageJoinedWrite, stageWrite, type StagedWrite } from '../object-writes.ts';
 import { UPLOADS_BUCKET, partKey, purgeUpload } from '../pending-runner.ts';
 import { canonicalUserId, reachBucket, setEventData, type S3Deps } from '../s3-context.ts';
 import type { PartRow, UploadRow } from '../upload-repository.ts';
@@ -61,17 +61,6 @@ function partsToJoin(deps: S3Deps, upload: UploadRow, input: Params): PartRow[] 
   return chosen;
 }
 
-/** The parts' bytes one after another, read as they are needed. */
-function joinedParts(store: ObjectStore, uploadId: string, parts: PartRow[]): Readable {
-  return Readable.from((async function* () {
-    for (const part of parts) {
-      const got = await store.get(UPLOADS_BUCKET, partKey(uploadId, part.partNumber));
-      if (!got) throw new Error(`part ${part.partNumber} of upload ${uploadId} is missing from the object store`);
-      yield* got.body;
-    }
-  })());
-}
-
 export function multipartEtag(parts: PartRow[]): string {
   const md5 = createHash('md5');
   for (const p of parts) md5.update(Buffer.from(bareEtag(p.etag), 'hex'));
@@ -101,7 +90,8 @@ export function multipartHandlers(deps: S3Deps): { handlers: Record<string, Hand
       checkPartNumber(partNumber);
       const upload = uploadOf(deps, input);
       const body = uploadBody(deps, ctx, input);
-      const write = await stageWrite(deps, UPLOADS_BUCKET, partKey(upload.uploadId, partNumber), body.stream, { userMetadata: {} });
+      const write = await stageWrite(deps, UPLOADS_BUCKET, partKey(upload.uploadId, partNumber), body.stream, { userMetadata: {} },
+        { etag: body.etag });
       setEventData(ctx, body.result().size, 0);
       return { write, partNumber, uploadId: upload.uploadId };
     },
@@ -124,9 +114,17 @@ export function multipartHandlers(deps: S3Deps): { handlers: Record<string, Hand
       reachBucket(deps, ctx, bucket, key);
       const upload = uploadOf(deps, input);
       const parts = partsToJoin(deps, upload, input);
-      const write = await stageWrite(deps, bucket, key, joinedParts(deps.store, upload.uploadId, parts), upload.metadata, {
-        etag: multipartEtag(parts), partSizes: parts.map((p) => p.size),
-      });
+      let write: StagedWrite;
+      try {
+        write = await stageJoinedWrite(deps, bucket, key, parts.map((p) => ({
+          bucket: UPLOADS_BUCKET, key: partKey(upload.uploadId, p.partNumber), size: p.size, etag: p.etag,
+        })), upload.metadata, multipartEtag(parts));
+      } catch (e) {
+        // A part re-uploaded while completing: the list no longer names what is stored.
+        if (!(e instanceof PartChangedError)) throw e;
+        const n = parts.find((p) => partKey(upload.uploadId, p.partNumber) === e.part.key);
+        throw S3Errors.invalidPart(upload.uploadId, n?.partNumber ?? 0, n?.etag ?? '');
+      }
       return { write, upload, parts };
     },
     commit(ctx, input, s) {

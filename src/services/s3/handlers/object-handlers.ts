@@ -16,13 +16,14 @@ function target(input: Params): { bucket: string; key: string } {
   return { bucket: input.Bucket as string, key: input.Key as string };
 }
 
-/** The body of an upload: streamed from the socket, or (handler tests) the parsed Body. */
+/** The body of an upload: streamed from the socket, or (handler tests) the parsed Body. Its MD5
+ * (the ETag) is computed with its checks, so `etag()` gives it once the body is read. */
 export function uploadBody(deps: S3Deps, ctx: CallContext, input: Params) {
   const body = ctx.http?.body;
-  if (body) return openUploadBody(body.raw, ctx.http!.headers, body.signing, deps.maxUploadBytes);
+  if (body) return openUploadBody(body.raw, ctx.http!.headers, body.signing, deps.maxUploadBytes, { md5: true });
   const bytes = Buffer.isBuffer(input.Body) ? input.Body : Buffer.alloc(0);
   return openUploadBody(Readable.from([bytes]), { 'content-length': String(bytes.length) }, { declaredSha256: 'UNSIGNED-PAYLOAD' },
-    deps.maxUploadBytes);
+    deps.maxUploadBytes, { md5: true });
 }
 
 function checksumOutput(result: UploadResult): Params {
@@ -84,7 +85,7 @@ export function objectHandlers(deps: S3Deps): Record<string, StagedHandler> {
       checkKey(key);
       const metadata = metadataFromInput(input);
       const upload = uploadBody(deps, ctx, input);
-      const write = await stageWrite(deps, bucket, key, upload.stream, metadata);
+      const write = await stageWrite(deps, bucket, key, upload.stream, metadata, { etag: upload.etag });
       try {
         await checkWriteConditions(deps, input, bucket, key);
       } catch (e) {
