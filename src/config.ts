@@ -49,6 +49,8 @@ export interface Config {
   objectStore: ObjectStoreConfig;
   /** Largest S3 PutObject / UploadPart body, streamed to disk (AWS: 5 GiB). */
   s3MaxUploadBytes: number;
+  /** Lifetime of a web console session (and of its console credentials), in seconds. */
+  consoleSessionSeconds: number;
   /** Turns the audit recorder off (benchmarks only: measures auditing's cost). */
   auditEnabled: boolean;
   logLevel: string;
@@ -96,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     snsDeliveryTimeoutMs: Math.max(100, num(env.HEALTHTRAIL_SNS_DELIVERY_TIMEOUT_MS, 15_000)),
     objectStore: loadObjectStoreConfig(env),
     s3MaxUploadBytes: num(env.HEALTHTRAIL_S3_MAX_UPLOAD_BYTES, 5 * 1024 ** 3),
+    consoleSessionSeconds: Math.max(1, num(env.HEALTHTRAIL_CONSOLE_SESSION_SECONDS, 43_200)),
     auditEnabled: bool(env.HEALTHTRAIL_AUDIT, true),
     logLevel: env.HEALTHTRAIL_LOG_LEVEL ?? 'info',
     ...overrides,

@@ -17,6 +17,8 @@ import { ApiPipeline } from './http/pipeline.ts';
 import { createRouter } from './http/router.ts';
 import { FhirGateway } from './http/fhir-gateway.ts';
 import { createHttpServer } from './http/server.ts';
+import { ConsoleServer } from './console/server/console-routes.ts';
+import type { WatchOptions } from './console/server/events-watch.ts';
 import { healthLakeProvider } from './services/healthlake/index.ts';
 import { HealthLakeJobWorker } from './services/healthlake/jobs/worker.ts';
 import { cloudTrailProvider } from './services/cloudtrail/index.ts';
@@ -52,6 +54,10 @@ export interface StartOptions {
   clock?: Clock;
   ids?: IdSource;
   log?: Logger;
+  /** The built console app (default <repo>/dist/console). */
+  consoleDistDir?: string;
+  /** Event-watch polling for the console (tests shorten it). */
+  consoleWatch?: Partial<WatchOptions>;
 }
 
 export async function startServer(requested: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -109,7 +115,12 @@ export async function startServer(requested: Config, options: StartOptions = {})
   const providers = new Map(providerList.map((p) => [p.signingName, p]));
   const pipeline = new ApiPipeline({ config, db, clock, ids, identities, recorder, providers, log });
   const fhir = new FhirGateway(pipeline, db, config);
-  const server = createHttpServer(createRouter(pipeline, [sns.publicRoute], fhir), {
+  const webConsole = new ConsoleServer({
+    config, db, clock, ids, identities, recorder, pipeline, fhir, log,
+    ...(options.consoleDistDir ? { distDir: options.consoleDistDir } : {}),
+    ...(options.consoleWatch ? { watch: options.consoleWatch } : {}),
+  });
+  const server = createHttpServer(createRouter(pipeline, [sns.publicRoute], fhir, webConsole), {
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: config.trustedProxies,
     newRequestId: () => ids.uuid(),
@@ -134,6 +145,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
       await sns.stop();
       await delivery.close();
       await healthLakeJobs.close();
+      webConsole.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       db.close();

@@ -20,7 +20,8 @@ export interface CloudTrailRecord {
   requestParameters: Record<string, unknown> | null;
   responseElements: Record<string, unknown> | null;
   additionalEventData?: Record<string, unknown>;
-  requestID: string;
+  /** Absent on console sign-in events, as AWS writes them. */
+  requestID?: string;
   eventID: string;
   readOnly: boolean;
   resources?: { accountId?: string; type: string; ARN: string }[];
@@ -108,6 +109,55 @@ export function buildRecord(input: RecordInput): CloudTrailRecord {
     ['recipientAccountId', input.recipientAccountId],
     ['eventCategory', category],
     ['sessionCredentialFromConsole', input.principal.fromConsole ? 'true' : undefined],
+    ['tlsDetails', input.hostHeader ? { clientProvidedHostHeader: input.hostHeader } : undefined],
+  ];
+  const record: Record<string, unknown> = {};
+  for (const [k, v] of fields) if (v !== undefined) record[k] = v;
+  return record as unknown as CloudTrailRecord;
+}
+
+/** A console sign-in attempt (AwsConsoleSignIn) as the console's sign-in records it. */
+export interface SignInRecordInput {
+  eventVersion: string;
+  /** Built by the caller: sign-in identities differ from API-call ones (accessKeyId "", the
+   * hidden user name of an unknown user). */
+  userIdentity: Record<string, unknown>;
+  eventTime: Date;
+  sourceIp: string;
+  userAgent?: string;
+  success: boolean;
+  /** The console URL signed in to (additionalEventData.LoginTo). */
+  loginTo: string;
+  eventId: string;
+  recipientAccountId: string;
+  hostHeader?: string;
+}
+
+/**
+ * ConsoleLogin as signin.amazonaws.com writes it: eventType AwsConsoleSignIn, requestParameters
+ * null, responseElements {"ConsoleLogin": "Success" | "Failure"} (kept on failure too), on
+ * failure errorMessage "Failed authentication" with no errorCode, no requestID, region us-east-1.
+ */
+export function buildSignInRecord(input: SignInRecordInput): CloudTrailRecord {
+  const fields: [string, unknown][] = [
+    ['eventVersion', input.eventVersion],
+    ['userIdentity', input.userIdentity],
+    ['eventTime', isoSeconds(input.eventTime)],
+    ['eventSource', 'signin.amazonaws.com'],
+    ['eventName', 'ConsoleLogin'],
+    ['awsRegion', 'us-east-1'],
+    ['sourceIPAddress', input.sourceIp],
+    ['userAgent', truncate(input.userAgent)],
+    ['errorMessage', input.success ? undefined : 'Failed authentication'],
+    ['requestParameters', null],
+    ['responseElements', { ConsoleLogin: input.success ? 'Success' : 'Failure' }],
+    ['additionalEventData', { LoginTo: input.loginTo, MobileVersion: 'No', MFAUsed: 'No' }],
+    ['eventID', input.eventId],
+    ['readOnly', false],
+    ['eventType', 'AwsConsoleSignIn'],
+    ['managementEvent', true],
+    ['recipientAccountId', input.recipientAccountId],
+    ['eventCategory', 'Management'],
     ['tlsDetails', input.hostHeader ? { clientProvidedHostHeader: input.hostHeader } : undefined],
   ];
   const record: Record<string, unknown> = {};

@@ -6,7 +6,7 @@ import type { AwsError } from '../core/aws-error.ts';
 import type { CallContext, ServiceProvider } from '../core/service.ts';
 import type { OperationModel, Params, ServiceModel } from '../wire/types.ts';
 import { lookupUserName } from '../core/principal.ts';
-import { buildRecord, type CloudTrailRecord } from './record.ts';
+import { buildRecord, buildSignInRecord, type CloudTrailRecord, type SignInRecordInput } from './record.ts';
 import { toEventParameters } from './parameters.ts';
 import type { EventStore } from './event-store.ts';
 
@@ -64,6 +64,15 @@ export class Recorder {
       hostHeader: ctx.hostHeader,
     });
     this.events.append(record, { username: lookupUserName(ctx.principal), resources: ctx.resources });
+    return record;
+  }
+
+  /** A console sign-in attempt (ConsoleLogin); call inside the transaction of the session it
+   * creates. `username` is Event history's User name (the hidden marker for an unknown user). */
+  recordSignIn(input: Omit<SignInRecordInput, 'eventVersion'>, username: string | undefined): CloudTrailRecord | undefined {
+    if (!this.enabled) return undefined;
+    const record = buildSignInRecord({ ...input, eventVersion: this.eventVersion });
+    this.events.append(record, { username, resources: [] });
     return record;
   }
 }

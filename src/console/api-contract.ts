@@ -30,6 +30,12 @@
  */
 
 export const CSRF_HEADER = 'x-csrf-token';
+/** Added (server side): GET /console/api/events/watch and GET /console/api/s3-object, which a
+ * browser may open without custom headers (EventSource, a download link), also accept the CSRF
+ * token as this query parameter. Optional extras of the same kind: `region=R` on s3-object (the
+ * bucket's region; default the session's) and the request header `x-console-region` on the FHIR
+ * proxy (the datastore's region; default the session's). */
+export const CSRF_QUERY_PARAM = 'csrf';
 export const CONSOLE_BASE = '/console';
 export const CONSOLE_API = '/console/api';
 

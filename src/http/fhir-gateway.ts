@@ -11,7 +11,7 @@ import type { HttpResponse, OperationModel, Params } from '../wire/types.ts';
 import { AwsError, isAwsError } from '../core/aws-error.ts';
 import { getServiceModel } from '../wire/models.ts';
 import { authError, readCredentialScope, SigV4Failure } from '../auth/sigv4/index.ts';
-import type { ApiPipeline, CallLog, IncomingCall } from './pipeline.ts';
+import type { ApiPipeline, Authenticated, CallLog, IncomingCall } from './pipeline.ts';
 import { DatastoreStore } from '../services/healthlake/datastore-store.ts';
 import { DATASTORE_RESOURCE_TYPE, datastoreArn, datastoreEndpoint } from '../services/healthlake/arns.ts';
 import { FhirRepository } from '../services/healthlake/fhir/repository.ts';
@@ -96,10 +96,7 @@ export class FhirGateway {
 
   async handle(call: IncomingCall, log: CallLog): Promise<HttpResponse> {
     const { req, requestId } = call;
-    const m = FHIR_PATH.exec(req.path)!;
-    const datastoreId = m[1]!;
     log.service = 'healthlake';
-
     const scope = readCredentialScope(req);
     if (!scope) return outcomeResponse(403, outcomeFor('error', 'security', 'Missing Authentication Token'), requestId, 'MissingAuthenticationTokenException');
     if (scope.service !== 'healthlake') {
@@ -111,6 +108,21 @@ export class FhirGateway {
       log.errorCode = err.code;
       return outcomeResponse(err.status ?? 403, outcomeFor('error', 'security', err.message), requestId, err.code);
     }
+    return this.handleAuthenticated(call, auth, log);
+  }
+
+  /**
+   * The interaction for a caller already authenticated: by SigV4 (handle above) or by the web
+   * console's session (src/console/server/fhir-proxy.ts, which sends its own request with the
+   * console's user agent and no Host header). `call.req.path` is /datastore/{id}/r4/...
+   */
+  async handleAuthenticated(call: IncomingCall, auth: Authenticated, log: CallLog): Promise<HttpResponse> {
+    const { req, requestId } = call;
+    const m = FHIR_PATH.exec(req.path);
+    if (!m) return outcomeResponse(404, outcomeFor('error', 'not-found', 'Not a FHIR path of a datastore.'), requestId);
+    const datastoreId = m[1]!;
+    log.service = 'healthlake';
+    log.principal = auth.principal.arn;
 
     const segments = decodeSegments(m[2] ?? '');
     let route: FhirRoute;

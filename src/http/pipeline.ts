@@ -6,6 +6,8 @@
  *   -> audit record in that same transaction
  *   -> wire (output or error in the service's protocol).
  * Calls that fail authentication are logged, not recorded (AWS does not record them).
+ * The web console's session calls enter after the wire and SigV4 (callAuthenticated) and take
+ * the same steps from there.
  */
 import type { Logger } from 'pino';
 import { AwsError, isAwsError } from '../core/aws-error.ts';
@@ -49,6 +51,22 @@ export interface IncomingCall {
   req: HttpRequest;
   sourceIp: string;
   requestId: string;
+}
+
+/** A call whose principal is already known and whose input is already typed Params (the web
+ * console's session calls): no SigV4, no wire parsing, no Host header (so no tlsDetails). */
+export interface AuthenticatedCall {
+  requestId: string;
+  sourceIp: string;
+  userAgent: string;
+  principal: Principal;
+  /** Signing name of the service (cloudtrail, iam, ...). */
+  service: string;
+  /** Operation name as in the model. */
+  operation: string;
+  input: Params;
+  /** Region called; global services record in theirs. */
+  region: string;
 }
 
 /** Who signed a request, as step 1 (authenticate) found. */
@@ -103,19 +121,8 @@ export class ApiPipeline {
     log.operation = operation.name;
 
     const ctx = this.callContext(call, auth, scope.service, operation.name, provider.globalRegion ?? auth.region);
-    const staged = provider.stagedHandlers?.[operation.name];
     try {
-      const output = staged
-        ? await this.runStaged(ctx, provider, model, operation, input, log, staged)
-        : await this.runAudited(ctx, provider, model, operation, input, log, () => {
-          const handler = provider.handlers[operation.name];
-          if (!handler) {
-            throw new AwsError('UnsupportedOperationException', `${operation.name} is not supported by HealthTrail yet.`);
-          }
-          const result = handler(ctx, input);
-          if (result instanceof Promise) throw new Error(`handler ${operation.name} must be synchronous`);
-          return result;
-        }, () => this.checkInput(provider, model, operation, input));
+      const output = await this.execute(ctx, provider, model, operation, input, log);
       const response = protocol.serializeResponse(model, operation, output, requestId);
       if (ctx.responseHeaders) Object.assign(response.headers, ctx.responseHeaders);
       if (ctx.responseStatus) response.status = ctx.responseStatus;
@@ -123,6 +130,74 @@ export class ApiPipeline {
     } catch (e) {
       return this.errorResponse(protocol, model, e, requestId, log);
     }
+  }
+
+  /**
+   * The steps after the wire and SigV4 for a caller already authenticated another way and an
+   * operation already parsed: the web console's session calls (src/console/server/api-call.ts).
+   * Unknown services and operations throw AwsError before anything runs (not recorded, as a
+   * wire-level failure is not); from there on it is exactly handle()'s path: validation, IAM,
+   * the handler and the record in one transaction. Returns the output Params or throws the
+   * (recorded) AwsError.
+   */
+  async callAuthenticated(call: AuthenticatedCall, log: CallLog): Promise<Params> {
+    log.service = call.service;
+    log.principal = call.principal.arn;
+    const provider = this.deps.providers.get(call.service);
+    const model = provider && getServiceModel(call.service);
+    if (!provider || !model) {
+      throw new AwsError('UnknownServiceException', `The service '${call.service.slice(0, 64)}' is not provided by this endpoint.`, { status: 400 });
+    }
+    const operation = Object.hasOwn(model.operations, call.operation) ? model.operations[call.operation]! : undefined;
+    if (!operation) {
+      throw new AwsError('UnknownOperationException', `${model.metadata.serviceId} has no operation ${call.operation.slice(0, 100)}.`, { status: 400 });
+    }
+    log.operation = operation.name;
+    const ctx: CallContext = {
+      requestId: call.requestId,
+      service: call.service,
+      operation: operation.name,
+      region: provider.globalRegion ?? call.region,
+      accountId: call.principal.accountId,
+      principal: call.principal,
+      sourceIp: call.sourceIp,
+      userAgent: call.userAgent,
+      now: this.deps.clock.now(),
+      db: this.deps.db,
+      clock: this.deps.clock,
+      ids: this.deps.ids,
+      config: this.deps.config,
+      resources: [],
+    };
+    try {
+      return await this.execute(ctx, provider, model, operation, call.input, log);
+    } catch (e) {
+      const error = isAwsError(e) ? e : this.internalError(e, log);
+      log.errorCode = error.code;
+      throw error;
+    }
+  }
+
+  /** Step 3 by the kind of handler: staged (runStaged) or a synchronous one (runAudited). */
+  private execute(
+    ctx: CallContext & { hostHeader?: string },
+    provider: ServiceProvider,
+    model: ServiceModel,
+    operation: OperationModel,
+    input: Params,
+    log: CallLog,
+  ): Promise<Params> {
+    const staged = provider.stagedHandlers?.[operation.name];
+    if (staged) return this.runStaged(ctx, provider, model, operation, input, log, staged);
+    return this.runAudited(ctx, provider, model, operation, input, log, () => {
+      const handler = provider.handlers[operation.name];
+      if (!handler) {
+        throw new AwsError('UnsupportedOperationException', `${operation.name} is not supported by HealthTrail yet.`);
+      }
+      const result = handler(ctx, input);
+      if (result instanceof Promise) throw new Error(`handler ${operation.name} must be synchronous`);
+      return result;
+    }, () => this.checkInput(provider, model, operation, input));
   }
 
   /**

@@ -11,16 +11,24 @@ const FHIR_PATH = /^\/datastore\/[^/]+\/r4(\/|$)/;
  * undefined when the request is not one of its own. */
 export type UnsignedRoute = (req: HttpRequest, requestId: string) => Promise<HttpResponse | undefined>;
 
+/** The web console under /console (src/console/server/console-routes.ts). */
+export interface ConsoleFront {
+  handle(req: HttpRequest, sourceIp: string, requestId: string, log: CallLog): Promise<HttpResponse>;
+}
+
+const CONSOLE_PATH = /^\/console(\/|$)/;
+
 /** The HealthLake FHIR data plane (fhir-gateway.ts). */
 export interface FhirFront {
   handle(call: IncomingCall, log: CallLog): Promise<HttpResponse>;
 }
 
-export function createRouter(pipeline: ApiPipeline, unsignedRoutes: UnsignedRoute[] = [], fhir?: FhirFront) {
+export function createRouter(pipeline: ApiPipeline, unsignedRoutes: UnsignedRoute[] = [], fhir?: FhirFront, console?: ConsoleFront) {
   return async (req: HttpRequest, sourceIp: string, requestId: string, log: CallLog): Promise<HttpResponse> => {
     if (req.path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok' }) };
     }
+    if (console && CONSOLE_PATH.test(req.path)) return console.handle(req, sourceIp, requestId, log);
     if (FHIR_PATH.test(req.path)) {
       return fhir ? fhir.handle({ req, sourceIp, requestId }, log) : fhirNotBuilt(requestId);
     }

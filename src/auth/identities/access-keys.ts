@@ -37,6 +37,9 @@ export interface TemporaryKey {
   sessionPolicyArns?: string[];
   sourceIdentity?: string;
   roleChained?: boolean;
+  /** Console-session credentials (src/console/server): calls made with them are recorded with
+   * sessionCredentialFromConsole "true". */
+  fromConsole?: boolean;
 }
 
 interface KeyRow {
@@ -46,6 +49,25 @@ interface KeyRow {
   secret: string;
   status: KeyStatus;
   created_at: number;
+}
+
+interface TemporaryRow {
+  id: string;
+  account_id: string;
+  secret: string;
+  session_token: string;
+  created_at: number;
+  expires_at: number;
+  session_type: SessionType;
+  role_id: string | null;
+  user_id: string | null;
+  session_name: string | null;
+  issuer_arn: string | null;
+  session_policy: string | null;
+  session_policy_arns: string | null;
+  source_identity: string | null;
+  role_chained: number;
+  from_console: number;
 }
 
 const toLongTerm = (r: KeyRow): LongTermKey => {
@@ -93,12 +115,35 @@ export class AccessKeyRepo {
   createTemporary(k: TemporaryKey): void {
     this.db.stmt(`INSERT INTO iam_access_keys (id, account_id, kind, secret, status, created_at, user_id, role_id,
         session_type, session_token, expires_at, session_name, issuer_arn, session_policy, session_policy_arns,
-        source_identity, role_chained)
-      VALUES (?, ?, 'session', ?, 'Active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        source_identity, role_chained, from_console)
+      VALUES (?, ?, 'session', ?, 'Active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
       k.id, k.accountId, k.secret, k.createdAt.getTime(), k.userId ?? null, k.roleId ?? null, k.sessionType,
       k.sessionToken, k.expiresAt.getTime(), k.sessionName ?? null, k.issuerArn ?? null, k.sessionPolicy ?? null,
       k.sessionPolicyArns?.length ? JSON.stringify(k.sessionPolicyArns) : null, k.sourceIdentity ?? null, k.roleChained ? 1 : 0,
+      k.fromConsole ? 1 : 0,
     );
+  }
+
+  /** Temporary credentials by id, as issued (the console copies a session's identity from it). */
+  temporary(id: string): TemporaryKey | undefined {
+    const r = this.db.stmt(`SELECT id, account_id, secret, session_token, created_at, expires_at, session_type, role_id, user_id,
+        session_name, issuer_arn, session_policy, session_policy_arns, source_identity, role_chained, from_console
+      FROM iam_access_keys WHERE id = ? AND kind = 'session'`).get(id) as TemporaryRow | undefined;
+    if (!r) return undefined;
+    const k: TemporaryKey = {
+      id: r.id, accountId: r.account_id, secret: r.secret, sessionToken: r.session_token, createdAt: new Date(r.created_at),
+      expiresAt: new Date(r.expires_at), sessionType: r.session_type,
+    };
+    if (r.role_id !== null) k.roleId = r.role_id;
+    if (r.user_id !== null) k.userId = r.user_id;
+    if (r.session_name !== null) k.sessionName = r.session_name;
+    if (r.issuer_arn !== null) k.issuerArn = r.issuer_arn;
+    if (r.session_policy !== null) k.sessionPolicy = r.session_policy;
+    if (r.session_policy_arns !== null) k.sessionPolicyArns = JSON.parse(r.session_policy_arns) as string[];
+    if (r.source_identity !== null) k.sourceIdentity = r.source_identity;
+    if (r.role_chained) k.roleChained = true;
+    if (r.from_console) k.fromConsole = true;
+    return k;
   }
 
   /** Managed session policy ARNs of temporary credentials (AssumeRole/GetFederationToken PolicyArns). */

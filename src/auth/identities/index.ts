@@ -15,3 +15,5 @@ export { RoleRepo, type RoleRecord } from './roles.ts';
 export { InlinePolicyRepo, type InlinePolicy, type PolicyOwner } from './inline-policies.ts';
 export { ManagedPolicyRepo, type ManagedPolicyRecord, type PolicyVersionRecord } from './managed-policies.ts';
 export { AccessKeyRepo, type LongTermKey, type TemporaryKey, type KeyStatus, type SessionType } from './access-keys.ts';
+export { LoginProfileRepo, type LoginProfileRecord } from './login-profiles.ts';
+export { hashPassword, verifyPassword, passwordPolicyViolation, UNMATCHABLE_HASH } from './passwords.ts';

@@ -40,6 +40,7 @@ interface LookupRow {
   session_name: string | null;
   session_policy: string | null;
   source_identity: string | null;
+  from_console: number | null;
   alias: string | null;
   user_id: string | null;
   user_name: string | null;
@@ -51,7 +52,7 @@ interface LookupRow {
 
 const LOOKUP = `SELECT k.kind, k.secret, k.status, k.created_at, k.account_id, k.user_id AS key_user_id,
     k.role_id AS key_role_id, k.session_type, k.session_token, k.expires_at, k.session_name, k.session_policy,
-    k.source_identity, a.alias, u.id AS user_id, u.name AS user_name, u.arn AS user_arn,
+    k.source_identity, k.from_console, a.alias, u.id AS user_id, u.name AS user_name, u.arn AS user_arn,
     r.id AS role_id, r.name AS role_name, r.arn AS role_arn
   FROM iam_access_keys k
   JOIN accounts a ON a.id = k.account_id
@@ -89,6 +90,7 @@ export class IdentityStore {
     if (!r || r.status !== 'Active') return undefined;
     const principal = this.principalOf(accessKeyId, r);
     if (!principal) return undefined;
+    if (r.from_console) principal.fromConsole = true;
     const resolved: ResolvedCredentials = { secretAccessKey: r.secret, principal };
     if (r.session_token !== null) resolved.sessionToken = r.session_token;
     if (r.expires_at !== null) resolved.expiresAt = new Date(r.expires_at);

@@ -73,11 +73,12 @@ export class UserRepo {
   }
 
   /** What blocks DeleteUser. Temporary credentials do not count. */
-  dependents(id: string): { accessKeys: number; inlinePolicies: number; attachedPolicies: number } {
+  dependents(id: string): { loginProfile: number; accessKeys: number; inlinePolicies: number; attachedPolicies: number } {
     return this.db.stmt(`SELECT
+        (SELECT count(*) FROM iam_login_profiles WHERE user_id = ?) AS loginProfile,
         (SELECT count(*) FROM iam_access_keys WHERE user_id = ? AND kind = 'user') AS accessKeys,
         (SELECT count(*) FROM iam_user_policies WHERE user_id = ?) AS inlinePolicies,
         (SELECT count(*) FROM iam_user_attachments WHERE user_id = ?) AS attachedPolicies`)
-      .get(id, id, id) as { accessKeys: number; inlinePolicies: number; attachedPolicies: number };
+      .get(id, id, id, id) as { loginProfile: number; accessKeys: number; inlinePolicies: number; attachedPolicies: number };
   }
 }

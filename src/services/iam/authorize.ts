@@ -13,6 +13,9 @@ const USER_OPS = new Set([
   'CreateAccessKey', 'ListAccessKeys', 'UpdateAccessKey', 'DeleteAccessKey',
   'PutUserPolicy', 'GetUserPolicy', 'ListUserPolicies', 'DeleteUserPolicy',
   'AttachUserPolicy', 'DetachUserPolicy', 'ListAttachedUserPolicies',
+  'CreateLoginProfile', 'GetLoginProfile', 'UpdateLoginProfile', 'DeleteLoginProfile',
+  // No UserName member: always the caller.
+  'ChangePassword',
 ]);
 
 const ROLE_OPS = new Set([

@@ -31,3 +31,8 @@ export const invalidArn = (arn: string): AwsError => invalidInput(`ARN ${arn} is
 /** Operations that default to "the caller" need a caller that is an IAM user (or root). */
 export const nonUserCredentials = (): AwsError =>
   new AwsError('ValidationError', 'Must specify userName when calling with non-User credentials', { status: 400 });
+
+export const noSuchLoginProfile = (name: string): AwsError => noSuchEntity(`Login Profile for User ${name} cannot be found.`);
+export const loginProfileExists = (name: string): AwsError => alreadyExists(`Login Profile for user ${name} already exists.`);
+export const passwordPolicyViolation = (message: string): AwsError => new AwsError('PasswordPolicyViolation', message, { status: 400 });
+export const invalidUserType = (message: string): AwsError => new AwsError('InvalidUserType', message, { status: 400 });

@@ -5,6 +5,7 @@ import { accountAliasHandlers } from './account-aliases.ts';
 import { attachmentHandlers } from './attachments.ts';
 import { authorizeIam } from './authorize.ts';
 import { inlinePolicyHandlers } from './inline-policies.ts';
+import { loginProfileHandlers, loginProfileStagedHandlers } from './login-profiles.ts';
 import { managedPolicyHandlers } from './managed-policies.ts';
 import { roleHandlers } from './roles.ts';
 import { userHandlers } from './users.ts';
@@ -24,6 +25,9 @@ export const iamProvider: ServiceProvider = {
     ...managedPolicyHandlers,
     ...attachmentHandlers,
     ...accountAliasHandlers,
+    ...loginProfileHandlers,
   },
+  // Password hashing runs outside the transaction (login-profiles.ts).
+  stagedHandlers: loginProfileStagedHandlers,
   authorize: authorizeIam,
 };

@@ -93,6 +93,7 @@ const DeleteUser: Handler = (ctx, input) => {
   const users = new UserRepo(ctx.db);
   const deps = users.dependents(user.id);
   // In the order AWS's DeleteUser documentation lists what must go first.
+  if (deps.loginProfile) throw deleteConflict('Cannot delete entity, must delete login profile first.');
   if (deps.accessKeys) throw deleteConflict('Cannot delete entity, must delete access keys first.');
   if (deps.inlinePolicies) throw deleteConflict('Cannot delete entity, must delete policies first.');
   if (deps.attachedPolicies) throw deleteConflict('Cannot delete entity, must detach all policies first.');

@@ -14,8 +14,30 @@ import {
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
+/**
+ * How a JSON document names members. The wire (json, rest-json bodies) uses locationName and
+ * leaves out members bound to headers, URI or query; `byMemberName` is the SDKs' own view (the
+ * web console's calls): every member under its model name, timestamps written as ISO 8601.
+ */
+export interface JsonStyle {
+  byMemberName: boolean;
+}
+
+const WIRE: JsonStyle = { byMemberName: false };
+
 /** JSON key -> member name for a structure (jsonName/locationName aware), body members only. */
 const wireNames = new WeakMap<Shape, Map<string, string>>();
+const modelNames = new WeakMap<Shape, Map<string, string>>();
+
+function memberTable(shape: Shape, style: JsonStyle): Map<string, string> {
+  if (!style.byMemberName) return jsonMemberTable(shape);
+  let table = modelNames.get(shape);
+  if (!table) {
+    table = new Map(Object.keys(shape.members ?? {}).map((name) => [name, name]));
+    modelNames.set(shape, table);
+  }
+  return table;
+}
 
 export function jsonMemberTable(shape: Shape): Map<string, string> {
   let table = wireNames.get(shape);
@@ -97,9 +119,9 @@ function tsFormat(ref: ShapeRef, shape: Shape, fallback: TimestampFormat): Times
 }
 
 /** Reads the members of a JSON object into a structure's Params; `path` prefixes error paths. */
-export function readJsonStructure(model: ServiceModel, shape: Shape, value: unknown, path = ''): Record<string, unknown> {
+export function readJsonStructure(model: ServiceModel, shape: Shape, value: unknown, path = '', style: JsonStyle = WIRE): Record<string, unknown> {
   try {
-    return readStructure(model, shape, value);
+    return readStructure(model, shape, value, style);
   } catch (e) {
     throw e instanceof JsonTypeError ? e.toAwsError(path) : e;
   }
@@ -108,15 +130,15 @@ export function readJsonStructure(model: ServiceModel, shape: Shape, value: unkn
 /** Reads one JSON value as the shape `ref` points at; `path` prefixes error paths. */
 export function readJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown, path = ''): unknown {
   try {
-    return readValue(model, ref, value);
+    return readValue(model, ref, value, WIRE);
   } catch (e) {
     throw e instanceof JsonTypeError ? e.toAwsError(path) : e;
   }
 }
 
-function readStructure(model: ServiceModel, shape: Shape, value: unknown): Record<string, unknown> {
+function readStructure(model: ServiceModel, shape: Shape, value: unknown, style: JsonStyle): Record<string, unknown> {
   if (!isPlainObject(value)) throw new JsonTypeError(value, shape);
-  const table = jsonMemberTable(shape);
+  const table = memberTable(shape, style);
   const members = shape.members!;
   const out: Record<string, unknown> = {};
   for (const key in value) {
@@ -125,7 +147,7 @@ function readStructure(model: ServiceModel, shape: Shape, value: unknown): Recor
     const v = value[key];
     if (v === null || v === undefined) continue;
     try {
-      out[name] = readValue(model, members[name]!, v);
+      out[name] = readValue(model, members[name]!, v, style);
     } catch (e) {
       throw within(e, name);
     }
@@ -133,12 +155,12 @@ function readStructure(model: ServiceModel, shape: Shape, value: unknown): Recor
   return out;
 }
 
-function readValue(model: ServiceModel, ref: ShapeRef, value: unknown): unknown {
+function readValue(model: ServiceModel, ref: ShapeRef, value: unknown, style: JsonStyle): unknown {
   const shape = model.shapes[ref.shape]!;
   if (shape.document) return value;
   switch (shape.type) {
     case 'structure':
-      return readStructure(model, shape, value);
+      return readStructure(model, shape, value, style);
     case 'list': {
       if (!Array.isArray(value)) throw new JsonTypeError(value, shape);
       const out: unknown[] = [];
@@ -147,7 +169,7 @@ function readValue(model: ServiceModel, ref: ShapeRef, value: unknown): unknown 
         const item = value[i];
         if (item === null) continue;
         try {
-          out.push(readValue(model, member, item));
+          out.push(readValue(model, member, item, style));
         } catch (e) {
           throw within(e, `${i + 1}.member`);
         }
@@ -162,7 +184,7 @@ function readValue(model: ServiceModel, ref: ShapeRef, value: unknown): unknown 
         const item = value[key];
         if (item === null) continue;
         try {
-          setOwn(out, key, readValue(model, valueRef, item));
+          setOwn(out, key, readValue(model, valueRef, item, style));
         } catch (e) {
           throw within(e, key);
         }
@@ -205,33 +227,34 @@ function readValue(model: ServiceModel, ref: ShapeRef, value: unknown): unknown 
   }
 }
 
-/** Writes a structure's Params as a JSON-ready object; members bound elsewhere (headers...) skipped. */
-export function writeJsonStructure(model: ServiceModel, shape: Shape, value: Record<string, unknown>): Record<string, unknown> {
+/** Writes a structure's Params as a JSON-ready object; members bound elsewhere (headers...) skipped
+ * unless `style` names members by model name. */
+export function writeJsonStructure(model: ServiceModel, shape: Shape, value: Record<string, unknown>, style: JsonStyle = WIRE): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const members = shape.members ?? {};
   for (const name in members) {
     const v = value[name];
     if (v === undefined || v === null) continue;
     const ref = members[name]!;
-    if (ref.location) continue;
-    const w = writeJsonValue(model, ref, v);
-    if (w !== undefined) out[ref.locationName ?? name] = w;
+    if (ref.location && !style.byMemberName) continue;
+    const w = writeJsonValue(model, ref, v, style);
+    if (w !== undefined) out[style.byMemberName ? name : ref.locationName ?? name] = w;
   }
   return out;
 }
 
-export function writeJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown): unknown {
+export function writeJsonValue(model: ServiceModel, ref: ShapeRef, value: unknown, style: JsonStyle = WIRE): unknown {
   if (value === undefined || value === null) return undefined;
   const shape = model.shapes[ref.shape]!;
   if (shape.document) return value;
   switch (shape.type) {
     case 'structure':
-      return isPlainObject(value) ? writeJsonStructure(model, shape, value) : undefined;
+      return isPlainObject(value) ? writeJsonStructure(model, shape, value, style) : undefined;
     case 'list': {
       if (!Array.isArray(value)) return undefined;
       const out: unknown[] = [];
       for (const item of value) {
-        const w = writeJsonValue(model, shape.member!, item);
+        const w = writeJsonValue(model, shape.member!, item, style);
         if (w !== undefined) out.push(w);
       }
       return out;
@@ -240,7 +263,7 @@ export function writeJsonValue(model: ServiceModel, ref: ShapeRef, value: unknow
       if (!isPlainObject(value)) return undefined;
       const out: Record<string, unknown> = {};
       for (const key in value) {
-        const w = writeJsonValue(model, shape.value!, value[key]);
+        const w = writeJsonValue(model, shape.value!, value[key], style);
         if (w !== undefined) setOwn(out, key, w);
       }
       return out;
@@ -248,7 +271,7 @@ export function writeJsonValue(model: ServiceModel, ref: ShapeRef, value: unknow
     case 'timestamp': {
       const d = toDate(value);
       if (!d) return undefined;
-      const fmt = tsFormat(ref, shape, 'unixTimestamp');
+      const fmt = style.byMemberName ? 'iso8601' : tsFormat(ref, shape, 'unixTimestamp');
       return fmt === 'unixTimestamp' ? epochSeconds(d) : formatTimestamp(d, fmt);
     }
     case 'blob':
