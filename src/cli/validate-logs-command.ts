@@ -1,19 +1,8 @@
 /** `healthtrail validate-logs`: the offline digest check of src/trails/validate-command.ts. */
 import type { Command } from 'commander';
 import { loadConfig } from '../config.ts';
-import { validateLogsCommand } from '../trails/validate-command.ts';
+import { validateLogsCommand, type ValidateOptions } from '../trails/validate-command.ts';
 import { parseTime } from './time-arg.ts';
-
-interface ValidateLogsOptions {
-  trailArn: string;
-  startTime: Date;
-  endTime?: Date;
-  s3Bucket?: string;
-  s3Prefix?: string;
-  accountId?: string;
-  region?: string;
-  verbose?: boolean;
-}
 
 export function registerValidateLogs(program: Command): void {
   program
@@ -28,7 +17,7 @@ export function registerValidateLogs(program: Command): void {
     .option('--region <region>', 'region whose files to check (default: the trail\'s home region)')
     .option('--verbose', 'list every file checked, not only invalid ones')
     .addHelpText('after', '\nReads the data directory ($HEALTHTRAIL_DATA_DIR or ./data) directly; exits 1 when a file is invalid.')
-    .action(async (o: ValidateLogsOptions) => {
+    .action(async (o: ValidateOptions) => {
       process.exitCode = await validateLogsCommand(loadConfig(), { ...o, verbose: Boolean(o.verbose) },
         (line) => process.stdout.write(`${line}\n`));
     });
