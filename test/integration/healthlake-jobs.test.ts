@@ -8,68 +8,21 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import {
   CreateFHIRDatastoreCommand, DeleteFHIRDatastoreCommand, DescribeFHIRExportJobCommand, DescribeFHIRImportJobCommand,
   DescribeFHIRDatastoreCommand, HealthLakeClient, ListFHIRExportJobsCommand, ListFHIRImportJobsCommand, StartFHIRExportJobCommand,
-  StartFHIRImportJobCommand, type ExportJobProperties, type ImportJobProperties,
+  StartFHIRImportJobCommand, type ImportJobProperties,
 } from '@aws-sdk/client-healthlake';
-import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { clientOptions, startTestServer, tempDataDir, testConfig, type TestServer } from '../helpers/server.ts';
 import { s3Client } from '../helpers/s3.ts';
 import { spawnServer } from '../helpers/server-process.ts';
 import { FhirClient } from '../helpers/fhir-client.ts';
-
-const SYNTHEA = join(import.meta.dirname, '..', '..', '..', 'shared', 'testdata', 'fhir', 'synthea');
-const ROLE = 'arn:aws:iam::123456789012:role/HealthLakeImport';
-const KMS = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const TERMINAL = new Set(['COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'CANCEL_COMPLETED', 'CANCEL_FAILED']);
-
-interface BigInput {
-  files: { name: string; text: string }[];
-  lines: number;
-  /** Distinct resources per type (ids repeat across Synthea files). */
-  distinct: Map<string, number>;
-  source: string;
-}
-
-/** Each Synthea transaction Bundle as one NDJSON file, urn:uuid references rewritten to Type/id. */
-function bigInput(): BigInput {
-  const files: { name: string; text: string }[] = [];
-  const ids = new Map<string, Set<string>>();
-  let lines = 0;
-  const note = (type: string, id: string) => {
-    if (!ids.has(type)) ids.set(type, new Set());
-    ids.get(type)!.add(id);
-    lines++;
-  };
-  if (existsSync(join(SYNTHEA, 'MANIFEST.md'))) {
-    for (const name of readdirSync(SYNTHEA).filter((f) => f.endsWith('.json')).sort()) {
-      const bundle = JSON.parse(readFileSync(join(SYNTHEA, name), 'utf8')) as { entry: { fullUrl: string; resource: any }[] };
-      const refs = new Map(bundle.entry.map((e) => [e.fullUrl, `${e.resource.resourceType}/${e.resource.id}`]));
-      const out = bundle.entry.map((e) => {
-        note(e.resource.resourceType, e.resource.id);
-        return JSON.stringify(e.resource).replace(/"(urn:uuid:[0-9a-f-]+)"/g, (m, u: string) => (refs.has(u) ? JSON.stringify(refs.get(u)) : m));
-      });
-      files.push({ name: name.replace(/\.json$/, '.ndjson'), text: `${out.join('\n')}\n` });
-    }
-    return { files, lines, distinct: new Map([...ids].map(([t, s]) => [t, s.size])), source: 'synthea' };
-  }
-  for (let f = 0; f < 4; f++) {
-    const out: string[] = [];
-    for (let i = 0; i < 1000; i++) {
-      const id = `gen-${f}-${i}`;
-      note('Patient', id);
-      out.push(JSON.stringify({ resourceType: 'Patient', id, name: [{ family: `Family${i % 50}`, given: ['Gen'] }], gender: 'female' }));
-    }
-    files.push({ name: `generated-${f}.ndjson`, text: `${out.join('\n')}\n` });
-  }
-  return { files, lines, distinct: new Map([...ids].map(([t, s]) => [t, s.size])), source: 'generated' };
-}
+import { bigInput, KMS, keys, ROLE, sleep, startImport, TERMINAL, text, upload, waitExport, waitImport } from '../helpers/healthlake-jobs.ts';
 
 /** The hand-made file: lines 2, 3, 4, 5 and 7 are bad, each for a documented reason. */
 const SMALL_LINES = [
@@ -84,51 +37,6 @@ const SMALL_LINES = [
 ].map((l) => (typeof l === 'string' ? l : JSON.stringify(l)));
 const SMALL_BAD = [2, 3, 4, 5, 7];
 const GZ_LINES = [1, 2, 3].map((i) => JSON.stringify({ resourceType: 'Patient', id: `gz${i}`, name: [{ family: 'Zipped' }] }));
-
-async function text(s3: S3Client, bucket: string, key: string): Promise<string> {
-  const res = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return res.Body!.transformToString();
-}
-
-async function keys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const out: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    out.push(...(page.Contents ?? []).map((o) => o.Key!));
-    token = page.NextContinuationToken;
-  } while (token);
-  return out;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitImport(hl: HealthLakeClient, datastoreId: string, jobId: string): Promise<ImportJobProperties> {
-  for (;;) {
-    const { ImportJobProperties: p } = await hl.send(new DescribeFHIRImportJobCommand({ DatastoreId: datastoreId, JobId: jobId }));
-    if (TERMINAL.has(p!.JobStatus!)) return p!;
-    await sleep(25);
-  }
-}
-
-async function waitExport(hl: HealthLakeClient, datastoreId: string, jobId: string): Promise<ExportJobProperties> {
-  for (;;) {
-    const { ExportJobProperties: p } = await hl.send(new DescribeFHIRExportJobCommand({ DatastoreId: datastoreId, JobId: jobId }));
-    if (TERMINAL.has(p!.JobStatus!)) return p!;
-    await sleep(25);
-  }
-}
-
-function startImport(datastoreId: string, input: string, output = 's3://hl-output/results', extra: Record<string, unknown> = {}) {
-  return new StartFHIRImportJobCommand({
-    DatastoreId: datastoreId, JobName: 'import', DataAccessRoleArn: ROLE,
-    InputDataConfig: { S3Uri: input }, JobOutputDataConfig: { S3Configuration: { S3Uri: output, KmsKeyId: KMS } }, ...extra,
-  });
-}
-
-async function upload(s3: S3Client, bucket: string, prefix: string, files: { name: string; text: string }[]): Promise<void> {
-  for (const f of files) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${f.name}`, Body: f.text }));
-}
 
 const big = bigInput();
 
