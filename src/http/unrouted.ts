@@ -1,7 +1,8 @@
 /**
  * Answers for requests that never reach a service: no SigV4 credential scope (so no service to
- * route to), or a scope naming a service this server does not provide. The shape is guessed
- * from the request: X-Amz-Target means AWS JSON, a form body means query (XML), else REST JSON.
+ * route to), a scope naming a service this server does not provide, or a body over the limit.
+ * The shape is guessed from the request: X-Amz-Target means AWS JSON, a form body means query
+ * (XML), else REST JSON; a FHIR data-plane path gets an OperationOutcome.
  */
 import type { HttpRequest, HttpResponse } from '../wire/types.ts';
 import { escapeXml } from '../wire/xml-escape.ts';
@@ -35,7 +36,17 @@ export function unknownServiceResponse(req: HttpRequest, service: string, reques
     `The service '${shown}' in the credential scope is not provided by this endpoint.`, requestId);
 }
 
+const FHIR_PATH = /^\/datastore\/[^/]+\/r4(\/|$)/;
+
 export function bodyTooLargeResponse(req: HttpRequest, limit: number, requestId: string): HttpResponse {
+  // The FHIR data plane answers every error as an OperationOutcome, this one too.
+  if (FHIR_PATH.test(req.path)) {
+    return {
+      status: 413,
+      headers: { 'content-type': 'application/fhir+json', 'x-amzn-requestid': requestId, 'x-amzn-errortype': 'RequestEntityTooLargeException' },
+      body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'too-costly', diagnostics: `Request body exceeds the limit of ${limit} bytes.` }] }),
+    };
+  }
   return errorResponse(req, 413, 'RequestEntityTooLargeException', 'RequestEntityTooLarge',
     `Request body exceeds the limit of ${limit} bytes.`, requestId);
 }

@@ -1,7 +1,8 @@
 /**
  * batch and transaction Bundles (POST to the base). A transaction is atomic: every entry runs
  * in the call's transaction and the first failure rolls all of them back; urn:uuid fullUrls are
- * given ids first and references to them rewritten. A batch runs each entry on its own.
+ * given ids first and references to them rewritten, and every reference must then resolve
+ * (transaction-references.ts). A batch runs each entry on its own.
  */
 import type { Resource } from '@medplum/fhirtypes';
 import type { FhirContext } from './context.ts';
@@ -12,6 +13,7 @@ import {
   type WriteOutcome,
 } from './writes.ts';
 import { executeSearch } from './search/run.ts';
+import { checkTransactionReferences } from './transaction-references.ts';
 
 interface BundleEntry {
   fullUrl?: string;
@@ -219,6 +221,12 @@ function transaction(ctx: FhirContext, entries: BundleEntry[]): EntryResult[] {
       throw entryError(e, i, entries[i]!);
     }
   }
+  checkTransactionReferences(ctx, results.flatMap((r, index) => {
+    const method = (entries[index]!.request?.method ?? '').toUpperCase();
+    // (A POST whose ifNoneExist found a match wrote nothing: status 200.)
+    if (!r.resource || !['POST', 'PUT', 'PATCH'].includes(method) || (method === 'POST' && r.response.status === '200')) return [];
+    return [{ index, what: `${method} ${String(entries[index]!.request?.url ?? '?').slice(0, 100)}`, resource: r.resource }];
+  }));
   return results;
 }
 
