@@ -60,6 +60,17 @@ function errorResponse(e: AwsError, requestId: string): HttpResponse {
   return outcomeResponse(status, outcomeFor('error', code, e.message), requestId, e.code, e.headers);
 }
 
+/**
+ * The error as CloudTrail records it: FHIR diagnostics quote the offending values (a gender, a
+ * date, a search value...), which are PHI, so the recorded errorMessage has every quoted part
+ * masked. The caller still gets the full OperationOutcome (errorResponse reads e.outcome).
+ */
+function withoutQuotedValues(e: FhirError): FhirError {
+  const masked = Object.create(Object.getPrototypeOf(e) as object, Object.getOwnPropertyDescriptors(e)) as FhirError;
+  Object.defineProperty(masked, 'message', { value: e.message.replace(/'[^']*'|"[^"]*"/g, (q) => `${q[0]}***${q[0]}`), writable: true, configurable: true });
+  return masked;
+}
+
 function preferences(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (header ?? '').split(/[;,]/)) {
@@ -152,7 +163,12 @@ export class FhirGateway {
     try {
       result = await this.pipeline.runAudited(ctx, fhirProvider, this.model, operation, input, log, () => {
         const fctx = this.fhirContext(ctx, datastoreId, request, input);
-        const out = runInteraction(fctx, route, request);
+        let out: FhirResult;
+        try {
+          out = runInteraction(fctx, route, request);
+        } catch (e) {
+          throw isFhirError(e) ? withoutQuotedValues(e) : e;
+        }
         if (out.audit?.searchParameterNames) input.searchParameterNames = out.audit.searchParameterNames as string[];
         if (out.audit?.bundleType) { input.bundleType = out.audit.bundleType as string; input.entryCount = out.audit.entryCount as number; }
         return out;
