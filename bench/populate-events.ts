@@ -52,5 +52,8 @@ export function populateEvents(dataFile: string, accountId: string, count: numbe
   }
   db.sql.pragma('wal_checkpoint(TRUNCATE)');
   db.sql.exec('ANALYZE');
+  // Builds Event history's lookup index from the log, as the server's index worker would.
+  store.catchUpIndex();
+  store.close();
   db.close();
 }

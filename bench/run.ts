@@ -5,15 +5,18 @@
  *   (b) DescribeFHIRDatastore with SigV4 and audit
  *   (c) a write call (TagResource) with audit on and with audit off
  *   (d) LookupEvents latency p50/p99 at 1 million stored events, per lookup attribute
- * and the trails' (bench/trails.ts): delivery throughput, call-to-bucket latency, `aws s3 cp`.
- * BENCH_ONLY=foundation or BENCH_ONLY=trails runs one part (BENCHMARKS.md keeps the other's last
- * numbers only when the whole run is made, so commit results of full runs).
+ * and the trails' (bench/trails.ts): delivery throughput, call-to-bucket latency, `aws s3 cp`;
+ * and the FHIR data plane's (bench/fhir.ts): create, read, token search, NDJSON import.
+ * BENCH_ONLY=foundation, BENCH_ONLY=trails or BENCH_ONLY=fhir runs one part, written to
+ * BENCHMARKS.partial.md instead (BENCHMARKS.md is rewritten only by a whole run, so commit
+ * results of full runs).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'node:http';
 import { deliveryLatency, deliveryThroughput, s3CopyThroughput } from './trails.ts';
+import { fhirSection } from './fhir.ts';
 import { load, percentile, postJson, signJsonRequest, spawnServer, type LoadResult } from './lib.ts';
 import {
   populateEvents, EVENT_NAMES, USERNAMES, SOURCES, ACCESS_KEYS, RESOURCE_TYPES, RESOURCE_NAMES,
@@ -145,7 +148,7 @@ async function foundationSection(): Promise<string[]> {
     '',
     `### (d) LookupEvents latency at ${fmt(EVENTS)} events (MaxResults 50, sequential signed requests over one keep-alive connection, after 20 unmeasured warm-up requests per attribute)`,
     '',
-    `Events were written straight to the store (${fmt(lookups.populateSeconds, 1)} s, ${fmt(EVENTS / lookups.populateSeconds)} events/s with all lookup indexes).`,
+    `Events were written straight to the store (${fmt(lookups.populateSeconds, 1)} s, ${fmt(EVENTS / lookups.populateSeconds)} events/s: the log, then its lookup index).`,
     '',
     '| lookup attribute | p50 ms | p99 ms | samples | mean events returned |',
     '|---|---|---|---|---|',
@@ -181,6 +184,7 @@ async function main() {
   const sections = [
     ...(only === undefined || only === 'foundation' ? await foundationSection() : []),
     ...(only === undefined || only === 'trails' ? await trailsSection() : []),
+    ...(only === undefined || only === 'fhir' ? await fhirSection() : []),
   ];
   const lines = [
     '# Benchmarks',

@@ -12,6 +12,7 @@ import type { ServiceProvider } from './core/service.ts';
 import { Db } from './storage/db.ts';
 import { IdentityStore } from './auth/identities/index.ts';
 import { EventStore } from './audit/event-store.ts';
+import { WorkerLookupIndex } from './audit/lookup-index/index.ts';
 import { Recorder } from './audit/recorder.ts';
 import { ApiPipeline } from './http/pipeline.ts';
 import { createRouter } from './http/router.ts';
@@ -73,7 +74,8 @@ export async function startServer(requested: Config, options: StartOptions = {})
     ? { accessKeyId: config.rootAccessKeyId, secretAccessKey: config.rootSecretAccessKey! }
     : undefined;
   const root = identities.ensureAccount(config.accountId, rootKey);
-  const events = new EventStore(db);
+  // Event history's indexes are kept by a worker thread, off the request thread.
+  const events = new EventStore(db, db.file === ':memory:' ? undefined : new WorkerLookupIndex(db));
   const recorder = new Recorder(events, config.eventVersion, config.auditEnabled);
 
   const organization = organizationOf(config);
@@ -148,6 +150,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
       webConsole.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      events.close();
       db.close();
     },
   };

@@ -23,7 +23,8 @@ export interface CallOutcome {
 
 export class Recorder {
   constructor(
-    private readonly events: EventStore,
+    /** The store records go to (Event history's queries too). */
+    readonly events: EventStore,
     private readonly eventVersion: string,
     private readonly enabled: boolean,
   ) {}

@@ -5,6 +5,7 @@
  * sessionCredentialFromConsole "true" and the session's access key. The CSRF token is derived
  * from the id (csrf.ts). Ending a session deletes its key, and the row goes with it.
  */
+import type { Recorder } from '../../audit/recorder.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Config } from '../../config.ts';
 import type { IdSource } from '../../core/clock.ts';
@@ -56,7 +57,7 @@ export function hashSessionId(sessionId: string): string {
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
 export class ConsoleSessions {
-  constructor(private readonly deps: { db: Db; identities: IdentityStore; ids: IdSource; config: Config }) {}
+  constructor(private readonly deps: { db: Db; identities: IdentityStore; ids: IdSource; config: Config; recorder: Recorder }) {}
 
   /** Call inside the sign-in's transaction: the console key and the session row. */
   create(source: SessionSource, now: Date): { sessionId: string; session: ConsoleSession } {
@@ -148,15 +149,10 @@ export class ConsoleSessions {
   }
 
   /** The configured region, the session's, and every region the account has events in (a skip
-   * scan over the events_by_time index: one probe per region, not per event). */
+   * scan over Event history's time index: one probe per region, not per event). */
   private regions(accountId: string, current: string): string[] {
-    const rows = this.deps.db.stmt(`WITH RECURSIVE r(region) AS (
-        SELECT min(region) FROM events WHERE account_id = ? AND management = 1
-        UNION ALL
-        SELECT (SELECT min(region) FROM events WHERE account_id = ? AND management = 1 AND region > r.region)
-        FROM r WHERE r.region IS NOT NULL)
-      SELECT region FROM r WHERE region IS NOT NULL`).all(accountId, accountId) as { region: string }[];
-    return [...new Set([this.deps.config.defaultRegion, current, ...rows.map((r) => r.region)])].sort();
+    const rows = this.deps.recorder.events.regions(accountId);
+    return [...new Set([this.deps.config.defaultRegion, current, ...rows])].sort();
   }
 
   private deleteKey(accessKeyId: string): void {
