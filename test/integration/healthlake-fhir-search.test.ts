@@ -34,7 +34,8 @@ describe('HealthLake FHIR search', () => {
     const hl = new HealthLakeClient(clientOptions(server));
     const ds = await hl.send(new CreateFHIRDatastoreCommand({ DatastoreTypeVersion: 'R4', DatastoreName: 'search' }));
     fhir = new FhirClient(ds.DatastoreEndpoint!);
-    await put({ resourceType: 'Organization', id: 'org1', name: 'Acme Health', identifier: [{ system: 'urn:org', value: 'A1' }] });
+    await put({ resourceType: 'Organization', id: 'org1', name: 'Acme Health', identifier: [{ system: 'urn:org', value: 'A1' }],
+      text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">Acme Health</div>' } });
     await put({ resourceType: 'Patient', id: 'p1', name: [{ family: 'Smith', given: ['John'] }], gender: 'male', birthDate: '1970-01-01',
       identifier: [{ system: 'urn:mrn', value: '111', type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MR' }] } }],
       address: [{ city: 'Boston', state: 'MA' }], maritalStatus: { text: 'Married' }, telecom: [{ system: 'email', value: 'john@example.org' }],
@@ -209,6 +210,32 @@ describe('HealthLake FHIR search', () => {
     const e = elements.json.entry[0].resource;
     assert.deepEqual(Object.keys(e).sort(), ['birthDate', 'id', 'meta', 'resourceType']);
     assert.equal((await fhir.get('Patient?_summary=text&_include=Patient:organization')).status, 400);
+
+    const subsetted = (r: any) => (r.meta?.tag ?? []).some((t: any) => t.code === 'SUBSETTED');
+    const data = (await fhir.get('Organization?_id=org1&_summary=data')).json.entry[0].resource;
+    assert.equal(data.text, undefined, '_summary=data leaves the narrative out');
+    assert.equal(data.name, 'Acme Health');
+    assert.ok(subsetted(data));
+    const text = (await fhir.get('Organization?_id=org1&_summary=text')).json.entry[0].resource;
+    assert.equal(text.text.status, 'generated');
+    assert.equal(text.name, undefined, '_summary=text keeps only text, id, meta and mandatory elements');
+    assert.equal(text.identifier, undefined);
+    assert.ok(subsetted(text));
+    const full = (await fhir.get('Organization?_id=org1&_summary=false')).json.entry[0].resource;
+    assert.deepEqual(full.identifier, [{ system: 'urn:org', value: 'A1' }]);
+    assert.ok(full.text && !subsetted(full));
+
+    const included = await fhir.get('Observation?_id=o1&_elements=status&_include=Observation:subject');
+    const match = included.json.entry.find((x: any) => x.search.mode === 'match').resource;
+    // Observation.code is mandatory (1..1): returned whether asked for or not.
+    assert.deepEqual(Object.keys(match).sort(), ['code', 'id', 'meta', 'resourceType', 'status']);
+    const subject = included.json.entry.find((x: any) => x.search.mode === 'include').resource;
+    assert.equal(subject.name[0].family, 'Smith', '_elements does not apply to included resources');
+    assert.ok(!subsetted(subject));
+
+    assert.equal((await fhir.get('Patient?_total=accurate')).json.total, 3);
+    assert.equal((await fhir.get('Patient?_total=none')).json.total, undefined, '_total=none: no total');
+    assert.equal((await fhir.get('Patient?_elements=gender&_summary=true')).status, 400, '_elements and _summary do not combine');
   });
 
   it('pages through next links (bound to _count, signed as given); POST _search gives the same results', async () => {

@@ -93,6 +93,17 @@ describe('Synthea bundles through the FHIR API', { skip: present ? false : `../s
     }
   });
 
+  it('has one history version per loaded resource, per type and for the datastore', async () => {
+    const total = Object.values(totals).reduce((a, b) => a + b, 0);
+    assert.equal((await fhir.get('_history?_count=1')).json.total, total);
+    for (const [type, n] of Object.entries(totals)) assert.equal((await fhir.get(`${type}/_history?_count=1`)).json.total, n, type);
+    for (const pid of patientOf.values()) {
+      const history = (await fhir.get(`Patient/${pid}/_history`)).json;
+      assert.equal(history.total, 1);
+      assert.equal(history.entry[0].response.location, `Patient/${pid}/_history/1`);
+    }
+  });
+
   it('pages through every Observation with next links', async () => {
     const all = await fhir.searchAll('Observation?_count=100');
     assert.equal(all.entries.length, totals.Observation);
