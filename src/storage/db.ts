@@ -22,6 +22,7 @@ export class Db {
   /** The open group-commit batch: resolves once its COMMIT is done. */
   private batch: Promise<void> | undefined;
   private checkpointer: Checkpointer | undefined;
+  private readonly rollbackListeners: (() => void)[] = [];
 
   constructor(readonly file: string, options: { readonly?: boolean } = {}) {
     if (options.readonly) {
@@ -69,7 +70,22 @@ export class Db {
   /** Runs fn in one IMMEDIATE transaction: all of its writes commit together or not at all.
    * Inside an open transaction (or batch) it becomes a savepoint of it. */
   transaction<T>(fn: () => T): T {
-    return this.runInTransaction.immediate(fn) as T;
+    try {
+      return this.runInTransaction.immediate(fn) as T;
+    } catch (e) {
+      this.rolledBack();
+      throw e;
+    }
+  }
+
+  /** Called after any transaction, savepoint or group-commit batch rolls back (caches of what
+   * was read inside it drop what they may have taken from the undone writes). */
+  onRollback(listener: () => void): void {
+    this.rollbackListeners.push(listener);
+  }
+
+  private rolledBack(): void {
+    for (const listener of this.rollbackListeners) listener();
   }
 
   /**
@@ -97,6 +113,7 @@ export class Db {
           resolve();
         } catch (err) {
           if (this.sql.inTransaction) this.sql.exec('ROLLBACK');
+          this.rolledBack();
           reject(err);
         }
       });

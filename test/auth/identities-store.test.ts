@@ -152,3 +152,29 @@ test('policiesFor: managed session policies resolve; a federated session without
   assert.equal(rootPrincipal.sessionContext?.sessionIssuer?.type, 'Root');
   assert.deepEqual(env.store.policiesFor(rootPrincipal), { identityPolicies: [ALLOW_ALL_POLICY], sessionPolicies: [S3_READ] });
 });
+
+test('lookupCredentials cache: changes to keys, users and accounts, and rollbacks, take effect at once', () => {
+  const db = new Db(':memory:');
+  const store = new IdentityStore(db, testClock(), testIds());
+  store.ensureAccount(ACCOUNT, ROOT_KEY);
+  const first = store.lookupCredentials(ROOT_KEY.accessKeyId)!;
+  assert.equal(store.lookupCredentials(ROOT_KEY.accessKeyId), first, 'a second lookup is answered from memory');
+
+  db.sql.prepare("UPDATE accounts SET alias = 'renamed' WHERE id = ?").run(ACCOUNT);
+  assert.equal(store.lookupCredentials(ROOT_KEY.accessKeyId)!.principal.userName, 'renamed', 'account alias change seen');
+
+  // Re-activated inside a transaction that rolls back after the key was read: the read is dropped.
+  db.sql.prepare("UPDATE iam_access_keys SET status = 'Inactive' WHERE id = ?").run(ROOT_KEY.accessKeyId);
+  assert.equal(store.lookupCredentials(ROOT_KEY.accessKeyId), undefined);
+  assert.throws(() => db.transaction(() => {
+    db.sql.prepare("UPDATE iam_access_keys SET status = 'Active' WHERE id = ?").run(ROOT_KEY.accessKeyId);
+    assert.ok(store.lookupCredentials(ROOT_KEY.accessKeyId));
+    throw new Error('handler failed');
+  }), /handler failed/);
+  assert.equal(store.lookupCredentials(ROOT_KEY.accessKeyId), undefined, 'the rolled-back activation is not cached');
+
+  db.sql.prepare("UPDATE iam_access_keys SET status = 'Active' WHERE id = ?").run(ROOT_KEY.accessKeyId);
+  assert.ok(store.lookupCredentials(ROOT_KEY.accessKeyId));
+  db.sql.prepare('DELETE FROM iam_access_keys WHERE id = ?').run(ROOT_KEY.accessKeyId);
+  assert.equal(store.lookupCredentials(ROOT_KEY.accessKeyId), undefined, 'a deleted key stops at once');
+});

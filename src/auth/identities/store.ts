@@ -80,12 +80,66 @@ const BOUNDARY = {
   role: 'SELECT permissions_boundary AS arn FROM iam_roles WHERE id = ?',
 } as const;
 
+/** Resolved keys kept in memory at most (a full cache is emptied and refills). */
+const CACHE_ENTRIES = 10_000;
+
+/** The tables a resolved key is read from: any update or delete there empties the caches. */
+const CACHED_FROM = ['iam_access_keys', 'iam_users', 'iam_roles', 'accounts'];
+
+/** Caches to empty per connection, told by temporary triggers on CACHED_FROM. */
+const invalidators = new WeakMap<Db, Set<() => void>>();
+
+function onIdentityChange(db: Db, invalidate: () => void): void {
+  let set = invalidators.get(db);
+  if (!set) {
+    const listeners = new Set<() => void>();
+    set = listeners;
+    invalidators.set(db, set);
+    db.sql.function('healthtrail_identity_changed', { deterministic: false, varargs: false }, () => {
+      for (const l of listeners) l();
+      return null;
+    });
+    for (const table of CACHED_FROM) {
+      for (const event of ['UPDATE', 'DELETE']) {
+        db.sql.exec(`CREATE TEMP TRIGGER IF NOT EXISTS healthtrail_${table}_${event.toLowerCase()}_cache AFTER ${event} ON main.${table}
+          BEGIN SELECT healthtrail_identity_changed(); END`);
+      }
+    }
+    // A rolled-back write may have been read (and cached) before it was undone.
+    db.onRollback(() => {
+      for (const l of listeners) l();
+    });
+  }
+  set.add(invalidate);
+}
+
 export class IdentityStore {
-  constructor(private readonly db: Db, private readonly clock: Clock, private readonly ids: IdSource) {}
+  /**
+   * Resolved credentials by access key id: a key is resolved on every request, and the join
+   * behind it cost more than the signature check. Emptied by any update or delete of keys, users,
+   * roles or accounts made through this connection (triggers), and by any rollback; unknown keys
+   * are never cached. Expiry is checked by the caller on every request from `expiresAt`.
+   */
+  private readonly cache = new Map<string, ResolvedCredentials>();
+
+  constructor(private readonly db: Db, private readonly clock: Clock, private readonly ids: IdSource) {
+    if (!db.sql.readonly) onIdentityChange(db, () => this.cache.clear());
+  }
 
   /** undefined for an unknown or Inactive key, or one whose user or role no longer exists.
    * Expiry is not checked here: the caller answers ExpiredToken from `expiresAt`. */
   lookupCredentials(accessKeyId: string): ResolvedCredentials | undefined {
+    const cached = this.cache.get(accessKeyId);
+    if (cached) return cached;
+    const resolved = this.resolve(accessKeyId);
+    if (resolved && !this.db.sql.readonly) {
+      if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
+      this.cache.set(accessKeyId, resolved);
+    }
+    return resolved;
+  }
+
+  private resolve(accessKeyId: string): ResolvedCredentials | undefined {
     const r = this.db.stmt(LOOKUP).get(accessKeyId) as LookupRow | undefined;
     if (!r || r.status !== 'Active') return undefined;
     const principal = this.principalOf(accessKeyId, r);
