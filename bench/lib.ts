@@ -14,8 +14,9 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function spawnServer(mode: 'constant' | 'healthtrail', env: Record<string, string> = {}): Promise<BenchServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./server-process.ts', import.meta.url).pathname, mode], {
+/** `execArgv`: extra node flags for the server process (e.g. --cpu-prof, not allowed in NODE_OPTIONS). */
+export async function spawnServer(mode: 'constant' | 'healthtrail', env: Record<string, string> = {}, execArgv: string[] = []): Promise<BenchServer> {
+  const child = spawn(process.execPath, [...execArgv, '--import', 'tsx', new URL('./server-process.ts', import.meta.url).pathname, mode], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -224,8 +224,9 @@ export class FhirGateway {
         body = outcomeFor('information', 'informational', `${req.method} succeeded: ${String(result.audit?.resourceId ?? '')} version ${String(result.audit?.versionId ?? '')}`);
       }
     }
-    if (body === undefined || req.method === 'HEAD' || result.status === 204) return { status: result.status, headers, body: '' };
+    const text = result.bodyText;
+    if ((body === undefined && text === undefined) || req.method === 'HEAD' || result.status === 204) return { status: result.status, headers, body: '' };
     headers['content-type'] = 'application/fhir+json';
-    return { status: result.status, headers, body: JSON.stringify(body) };
+    return { status: result.status, headers, body: text ?? JSON.stringify(body) };
   }
 }

@@ -26,6 +26,8 @@ export interface FhirContext {
 export interface FhirResult {
   status: number;
   body?: Record<string, unknown>;
+  /** The body already serialized (stored JSON spliced in, raw-json.ts); sent in place of body. */
+  bodyText?: string;
   headers?: Record<string, string>;
   /** The resource a write produced, so Prefer: return=... can choose what to send. */
   written?: boolean;

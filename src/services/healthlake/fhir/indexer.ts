@@ -201,12 +201,31 @@ function addValues(rows: IndexRows, param: SearchParamDef, values: TypedValue[])
   }
 }
 
+/**
+ * Whether a resource has top-level element `name`: the key itself, its primitive extension
+ * (_name) or a choice type (nameQuantity for name[x]).
+ */
+function presentElements(resource: Resource): (name: string) => boolean {
+  const keys = Object.keys(resource).map((k) => (k.startsWith('_') ? k.slice(1) : k));
+  const known = new Map<string, boolean>();
+  return (name) => {
+    let has = known.get(name);
+    if (has === undefined) {
+      has = keys.some((k) => k === name || (k.startsWith(name) && k.length > name.length && k[name.length]! >= 'A' && k[name.length]! <= 'Z'));
+      known.set(name, has);
+    }
+    return has;
+  };
+}
+
 /** Index rows for a resource (id and meta.lastUpdated live in the resources table itself). */
 export function indexRows(resource: Resource): IndexRows {
   const rows = emptyRows();
   const root = [toTypedValue(resource)];
+  const present = presentElements(resource);
   for (const param of searchParamsFor(resource.resourceType).values()) {
     if (param.column) continue;
+    if (param.roots && !param.roots.some(present)) continue;
     let values: TypedValue[];
     try {
       values = evalFhirPathTyped(param.atom, root);

@@ -11,6 +11,7 @@ import { mediaType, parseFormBody, parseJsonBody } from './body.ts';
 import { capabilityStatement } from './capability.ts';
 import { checkResourceShape, validationIssues } from './validation.ts';
 import { processBundle } from './bundles.ts';
+import { stringifyWithRaw } from './raw-json.ts';
 import { executeSearch } from './search/run.ts';
 import {
   conditionalUpdate, contentOf, createResource, deleteResource, etag, matching, parseIfMatch, patchResource, readCurrent, updateResource,
@@ -73,7 +74,7 @@ function create(ctx: FhirContext, route: FhirRoute, req: FhirRequest): FhirResul
 
 function read(ctx: FhirContext, route: FhirRoute): FhirResult {
   const row = readCurrent(ctx, route.resourceType!, route.id!);
-  return { status: 200, body: contentOf(row), headers: resourceHeaders(ctx, row.rtype, row.id, row.version, row.updated) };
+  return { status: 200, bodyText: row.content!, headers: resourceHeaders(ctx, row.rtype, row.id, row.version, row.updated) };
 }
 
 function vread(ctx: FhirContext, route: FhirRoute): FhirResult {
@@ -139,8 +140,8 @@ function search(ctx: FhirContext, route: FhirRoute, req: FhirRequest, post: bool
       params = parseFormBody(req.body);
     }
   }
-  const { bundle, names } = executeSearch(ctx, { resourceType: route.resourceType!, params });
-  return { status: 200, body: bundle, audit: { searchParameterNames: names } };
+  const { bundle, names } = executeSearch(ctx, { resourceType: route.resourceType!, params }, { raw: true });
+  return { status: 200, bodyText: stringifyWithRaw(bundle), audit: { searchParameterNames: names } };
 }
 
 function historyEntry(ctx: FhirContext, row: HistoryRow): Record<string, unknown> {

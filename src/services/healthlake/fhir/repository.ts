@@ -3,6 +3,7 @@
  * and the search-index rows (written with every change, in its transaction). Everything is
  * scoped by `store`, the small integer naming a datastore.
  */
+import type Database from 'better-sqlite3';
 import type { Db } from '../../../storage/db.ts';
 import { searchParamsFor } from './search-params.ts';
 import { fhirDefinitions } from './definitions.ts';
@@ -55,8 +56,12 @@ export interface HistoryQuery {
   offset: number;
 }
 
+/** Most search statements kept prepared (their text depends on the query's shape, not its values). */
+const PREPARED_LIMIT = 256;
+
 export class FhirRepository {
   private keys: Map<string, number> | undefined;
+  private readonly preparedStatements = new Map<string, Database.Statement>();
 
   constructor(readonly db: Db) {}
 
@@ -80,6 +85,22 @@ export class FhirRepository {
     });
     const rows = this.db.stmt('SELECT key, name FROM fhir_search_keys').all() as { key: number; name: string }[];
     this.keys = new Map(rows.map((r) => [r.name, r.key]));
+  }
+
+  /**
+   * A prepared statement for generated SQL (searches), from a cache bounded so that arbitrary
+   * query shapes cannot grow it without limit; preparing costs as much as running a small query.
+   */
+  prepared(sql: string): Database.Statement {
+    let s = this.preparedStatements.get(sql);
+    if (s) {
+      this.preparedStatements.delete(sql);
+    } else {
+      s = this.db.sql.prepare(sql);
+      if (this.preparedStatements.size >= PREPARED_LIMIT) this.preparedStatements.delete(this.preparedStatements.keys().next().value!);
+    }
+    this.preparedStatements.set(sql, s);
+    return s;
   }
 
   key(name: string): number {
@@ -113,15 +134,16 @@ export class FhirRepository {
 
   byRids(rids: number[]): StoredResource[] {
     if (rids.length === 0) return [];
+    // One statement for any number of rids: the list goes in as a JSON array.
+    const raws = this.db.stmt('SELECT rid, rtype, id, version, updated, method, deleted, content FROM fhir_resources WHERE rid IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(rids)) as RawResource[];
+    const byRid = new Map(raws.map((r) => [r.rid, r]));
     const out: StoredResource[] = [];
-    for (let i = 0; i < rids.length; i += 500) {
-      const chunk = rids.slice(i, i + 500);
-      const raws = this.db.sql.prepare(`SELECT rid, rtype, id, version, updated, method, deleted, content FROM fhir_resources WHERE rid IN (${chunk.map(() => '?').join(',')})`)
-        .all(...chunk) as RawResource[];
-      out.push(...raws.map(fromRaw));
+    for (const rid of rids) {
+      const r = byRid.get(rid);
+      if (r) out.push(fromRaw(r));
     }
-    const order = new Map(rids.map((r, i) => [r, i]));
-    return out.sort((a, b) => order.get(a.rid)! - order.get(b.rid)!);
+    return out;
   }
 
   /** Writes a new current version (moving the previous one to history) and re-indexes it. */

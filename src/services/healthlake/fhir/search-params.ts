@@ -27,6 +27,11 @@ export interface SearchParamDef {
   /** Parameters answered from the resources table itself. */
   column?: 'id' | 'updated';
   components?: CompositeComponent[];
+  /**
+   * Top-level elements the expression can take values from: with none of them in a resource
+   * it indexes nothing, so the indexer skips evaluating it. Undefined: always evaluate.
+   */
+  roots?: string[];
   definition: SearchParameter;
 }
 
@@ -75,6 +80,68 @@ export function expressionFor(expression: string, type: string): string | undefi
   return kept.length > 0 ? kept.join(' | ') : undefined;
 }
 
+/** FHIRPath functions that map an empty collection to an empty one. */
+const EMPTY_PRESERVING = new Set(['where', 'as', 'ofType', 'resolve', 'first', 'extension']);
+
+/** Index after the parenthesis that closes the one at `open`, or -1. */
+function closing(s: string, open: number): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = open; i < s.length; i++) {
+    const c = s[i];
+    if (c === "'" && s[i - 1] !== '\\') quoted = !quoted;
+    if (quoted) continue;
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i + 1;
+  }
+  return -1;
+}
+
+/**
+ * The top-level element a union part navigates from, when the part is only navigation and
+ * empty-preserving functions ('Type.a.b', '(Type.a as X)', 'Type.a.where(...)', or relative
+ * 'a.as(X)' when `type` is undefined); undefined for anything else (operators, exists(), ...).
+ */
+export function pathRoot(part: string, type: string | undefined): string | undefined {
+  let p = part.trim();
+  while (p.startsWith('(') && closing(p, 0) === p.length) p = p.slice(1, -1).trim();
+  p = p.replace(/\s+as\s+[A-Za-z]+$/, '');
+  if (type !== undefined) {
+    if (!p.startsWith(`${type}.`)) return undefined;
+    p = p.slice(type.length + 1);
+  }
+  const root = /^[a-zA-Z]+/.exec(p)?.[0];
+  if (!root) return undefined;
+  let i = root.length;
+  while (i < p.length) {
+    const m = /^\.([a-zA-Z]+)/.exec(p.slice(i));
+    if (!m) return undefined;
+    i += m[0].length;
+    if (p[i] === '(') {
+      if (!EMPTY_PRESERVING.has(m[1]!)) return undefined;
+      const end = closing(p, i);
+      if (end < 0) return undefined;
+      i = end;
+    }
+  }
+  return root;
+}
+
+function rootsOf(expression: string, type: string, components: CompositeComponent[] | undefined): string[] | undefined {
+  // A composite over the resource itself has values only where its second component has.
+  if (expression === type && components) {
+    const r = pathRoot(components[1]!.expression, undefined);
+    return r ? [r] : undefined;
+  }
+  const roots: string[] = [];
+  for (const part of splitUnion(expression)) {
+    const r = pathRoot(part, type);
+    if (!r) return undefined;
+    roots.push(r);
+  }
+  return roots;
+}
+
 let registry: Map<string, Map<string, SearchParamDef>> | undefined;
 
 function build(): Map<string, Map<string, SearchParamDef>> {
@@ -112,6 +179,7 @@ function build(): Map<string, Map<string, SearchParamDef>> {
         targets: sp.target ?? [],
         column: sp.code === '_id' ? 'id' : sp.code === '_lastUpdated' ? 'updated' : undefined,
         components,
+        roots: rootsOf(expression, type, components),
         definition: sp,
       });
     }

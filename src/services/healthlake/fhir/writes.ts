@@ -54,7 +54,10 @@ function checkMutable(type: string): void {
   if (IMMUTABLE_TYPES.has(type)) throw new FhirError(405, `${type} resources cannot be updated or deleted.`, { issueCode: 'not-supported' });
 }
 
-/** Stamps id and meta, validates, and stores a new current version. */
+/**
+ * Stamps id and meta, validates, and stores a new current version. Every refusal (FhirError)
+ * is thrown before the first write; the import relies on it to skip a savepoint per line.
+ */
 function store(ctx: FhirContext, resource: Resource, id: string, method: string, previous: StoredResource | undefined): WriteOutcome {
   const version = previous ? previous.version + 1 : 1;
   const updated = ctx.now.getTime();

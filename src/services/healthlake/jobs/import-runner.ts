@@ -34,8 +34,16 @@ function failure(lineId: number, status: number, outcome: OperationOutcome): Lin
 
 const customerError = (lineId: number, message: string) => failure(lineId, 400, outcomeFor('error', 'processing', message));
 
-/** One input line through the FHIR update path, in its own savepoint. */
-function importLine(ctx: FhirContext, lineId: number, text: string): LineResult {
+/** Thrown out of a batch whose line failed in a way that may have left a partial write. */
+class RetryLineByLine extends Error {}
+
+/**
+ * One input line through the FHIR update path. A refusal (FhirError) is always raised before
+ * the first write (writes.ts), so a batch needs no savepoint per line — each costs about as
+ * much as the line's own work. Any other error might leave part of a line written: then the
+ * batch is rolled back and replayed `careful`ly, each line in its own savepoint.
+ */
+function importLine(ctx: FhirContext, lineId: number, text: string, careful: boolean): LineResult {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -49,11 +57,13 @@ function importLine(ctx: FhirContext, lineId: number, text: string): LineResult 
   }
   if (resource.id === undefined || resource.id === null || resource.id === '') return customerError(lineId, 'Missing required id field in resource json');
   try {
-    const w = ctx.repo.db.transaction(() => updateResource(ctx, resource as unknown as Resource, resource.resourceType as string, String(resource.id)));
+    const write = () => updateResource(ctx, resource as unknown as Resource, resource.resourceType as string, String(resource.id));
+    const w = careful ? ctx.repo.db.transaction(write) : write();
     const jsonBlob = { resourceType: w.rtype, id: w.id, meta: { versionId: String(w.version), lastUpdated: new Date(w.updated).toISOString() } };
     return { ok: true, bytes: Buffer.byteLength(text), record: JSON.stringify({ lineId, UpdateResourceResponse: { jsonBlob, statusCode: w.status } }) };
   } catch (e) {
     if (isFhirError(e)) return failure(lineId, e.status ?? 400, e.outcome);
+    if (!careful) throw new RetryLineByLine();
     return failure(lineId, 500, outcomeFor('error', 'exception', 'Internal error while importing the resource.'));
   }
 }
@@ -158,8 +168,8 @@ async function importFile(deps: RunnerDeps, job: JobRow, input: S3Location, star
 async function commit(deps: RunnerDeps, job: JobRow, p: ImportProgress, batch: { lineId: number; text: string }[],
   fileEnd: boolean, level: ValidationLevel): Promise<ImportProgress> {
   const began = performance.now();
-  const next: ImportProgress = { ...p };
-  await deps.db.batched(() => {
+  const attempt = (careful: boolean) => deps.db.batched(() => {
+    const next: ImportProgress = { ...p };
     const ctx: FhirContext = {
       repo: deps.repo, store: deps.repo.store(job.datastoreId), datastoreId: job.datastoreId,
       base: datastoreEndpoint(deps.config, job.datastoreId), now: deps.clock.now(), ids: deps.ids, validationLevel: level,
@@ -168,7 +178,7 @@ async function commit(deps: RunnerDeps, job: JobRow, p: ImportProgress, batch: {
     for (const { lineId, text } of batch) {
       next.line = lineId;
       if (text.trim() === '') continue;
-      const r = importLine(ctx, lineId, text);
+      const r = importLine(ctx, lineId, text, careful);
       next.resourcesScanned++;
       if (r.ok) {
         next.resourcesImported++;
@@ -194,8 +204,14 @@ async function commit(deps: RunnerDeps, job: JobRow, p: ImportProgress, batch: {
       next.fileErrors = 0;
     }
     deps.jobs.saveProgress(job.jobId, next as unknown as Record<string, unknown>);
+    return next;
   });
-  return next;
+  try {
+    return await attempt(false);
+  } catch (e) {
+    if (!(e instanceof RetryLineByLine)) throw e;
+    return attempt(true);
+  }
 }
 
 async function writeOutput(deps: RunnerDeps, job: JobRow, input: S3Location, output: S3Location, p: ImportProgress,

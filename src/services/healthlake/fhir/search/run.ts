@@ -10,6 +10,7 @@ import { SearchSql } from './sql.ts';
 import { applyElements, applySummary } from './elements.ts';
 import { decodePageToken, encodePageToken, type PageToken } from './page-token.ts';
 import { badRequest } from '../errors.ts';
+import { RawJson } from '../raw-json.ts';
 
 const MAX_INCLUDED = 1000;
 const MAX_ITERATIONS = 3;
@@ -40,16 +41,19 @@ export function searchParams(input: SearchRequestInput): { params: [string, stri
   return { params: [...page.p, ['_count', String(page.c)]], page };
 }
 
-export function executeSearch(ctx: FhirContext, input: SearchRequestInput): SearchOutcome {
+/**
+ * `raw`: entries carry each resource as its stored JSON text (RawJson), for a response that is
+ * serialized with stringifyWithRaw; otherwise as parsed objects.
+ */
+export function executeSearch(ctx: FhirContext, input: SearchRequestInput, options: { raw?: boolean } = {}): SearchOutcome {
   const { params, page } = searchParams(input);
   const query = parseSearch(input.resourceType, params, { strict: ctx.strictSearch });
   const sql = new SearchSql(ctx.store, (n) => ctx.repo.key(n), ctx.now.getTime());
-  const db = ctx.repo.db.sql;
   const { set, filter, everything } = sql.plan(query.resourceType, query.criteria);
 
   let total: number | undefined;
   if (query.total === 'accurate' || query.summary === 'count') {
-    total = (db.prepare(`SELECT count(*) AS n FROM (${set.sql}) m WHERE ${filter.sql}`).get(...set.args, ...filter.args) as { n: number }).n;
+    total = (ctx.repo.prepared(`SELECT count(*) AS n FROM (${set.sql}) m WHERE ${filter.sql}`).get(...set.args, ...filter.args) as { n: number }).n;
   }
 
   // The page's rids from the indexes first; then only those resource rows are read.
@@ -60,7 +64,7 @@ export function executeSearch(ctx: FhirContext, input: SearchRequestInput): Sear
     let rids: number[];
     if (query.sort.length === 0) {
       // Keyset paging in rid order; the cursor also lets SQLite merge index sets in rid order.
-      rids = (db.prepare(`SELECT m.rid AS rid FROM (${set.sql}) m WHERE ${filter.sql} AND m.rid > ? ORDER BY m.rid LIMIT ?`)
+      rids = (ctx.repo.prepared(`SELECT m.rid AS rid FROM (${set.sql}) m WHERE ${filter.sql} AND m.rid > ? ORDER BY m.rid LIMIT ?`)
         .all(...set.args, ...filter.args, page?.a ?? 0, query.count + 1) as { rid: number }[]).map((r) => r.rid);
     } else {
       rids = sortedPage(ctx, sql, query, { set, filter, everything }, offset, query.count + 1);
@@ -72,15 +76,18 @@ export function executeSearch(ctx: FhirContext, input: SearchRequestInput): Sear
 
   const entries: Record<string, unknown>[] = [];
   const seen = new Set(rows.map((r) => `${r.rtype}/${r.id}`));
+  const summary = query.summary === 'true' || query.summary === 'text' || query.summary === 'data' ? query.summary : undefined;
   for (const row of rows) {
-    let resource = JSON.parse(row.content!) as Record<string, unknown>;
-    if (query.summary && query.summary !== 'false' && query.summary !== 'count') resource = applySummary(resource, query.summary);
-    else if (query.elements) resource = applyElements(resource, query.elements);
+    let resource: Record<string, unknown> | RawJson;
+    if (summary) resource = applySummary(JSON.parse(row.content!), summary);
+    else if (query.elements) resource = applyElements(JSON.parse(row.content!), query.elements);
+    else resource = options.raw ? new RawJson(row.content!) : JSON.parse(row.content!);
     entries.push({ fullUrl: `${ctx.base}${row.rtype}/${row.id}`, resource, search: { mode: 'match' } });
   }
   for (const row of included(ctx, query, rows, seen)) {
-    let resource = JSON.parse(row.content!) as Record<string, unknown>;
-    if (query.summary && query.summary !== 'false' && query.summary !== 'count') resource = applySummary(resource, query.summary);
+    let resource: Record<string, unknown> | RawJson;
+    if (summary) resource = applySummary(JSON.parse(row.content!), summary);
+    else resource = options.raw ? new RawJson(row.content!) : JSON.parse(row.content!);
     entries.push({ fullUrl: `${ctx.base}${row.rtype}/${row.id}`, resource, search: { mode: 'include' } });
   }
 
@@ -127,24 +134,23 @@ type Plan = { set: { sql: string; args: unknown[] }; filter: { sql: string; args
  * appends the matches without a value; anything else sorts the matches.
  */
 function sortedPage(ctx: FhirContext, sql: SearchSql, query: SearchQuery, plan: Plan, offset: number, limit: number): number[] {
-  const db = ctx.repo.db.sql;
   const { set, filter } = plan;
   const key = query.sort[0]!;
   const walkable = query.sort.length === 1 && !key.param.column && SORT_INDEX[key.param.type];
   let members: Set<number> | undefined;
   if (walkable && !plan.everything) {
-    members = new Set((db.prepare(`SELECT m.rid AS rid FROM (${set.sql}) m WHERE ${filter.sql}`).all(...set.args, ...filter.args) as { rid: number }[]).map((r) => r.rid));
+    members = new Set((ctx.repo.prepared(`SELECT m.rid AS rid FROM (${set.sql}) m WHERE ${filter.sql}`).all(...set.args, ...filter.args) as { rid: number }[]).map((r) => r.rid));
   }
   if (!walkable || (members && members.size < WALK_INDEX_FROM)) {
     const order = sql.orderBy(query.sort);
-    return (db.prepare(`SELECT m.rid AS rid FROM (${set.sql}) m JOIN fhir_resources r ON r.rid = m.rid WHERE ${filter.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
+    return (ctx.repo.prepared(`SELECT m.rid AS rid FROM (${set.sql}) m JOIN fhir_resources r ON r.rid = m.rid WHERE ${filter.sql} ORDER BY ${order.sql} LIMIT ? OFFSET ?`)
       .all(...set.args, ...filter.args, ...order.args, limit, offset) as { rid: number }[]).map((r) => r.rid);
   }
   const [table, asc, desc] = SORT_INDEX[key.param.type]!;
   const seen = new Set<number>();
   const out: number[] = [];
   let valued = 0;
-  const walk = db.prepare(`SELECT rid FROM ${table} WHERE store = ? AND key = ? ORDER BY ${key.descending ? desc : asc}`).raw(true);
+  const walk = ctx.repo.prepared(`SELECT rid FROM ${table} WHERE store = ? AND key = ? ORDER BY ${key.descending ? desc : asc}`).raw(true);
   for (const [rid] of walk.iterate(ctx.store, ctx.repo.key(key.param.keyName)) as Iterable<[number]>) {
     if (seen.has(rid) || (members && !members.has(rid))) continue;
     seen.add(rid);
@@ -153,7 +159,7 @@ function sortedPage(ctx: FhirContext, sql: SearchSql, query: SearchQuery, plan: 
   }
   // Matches without a value for the key come last, in rid order.
   const x = 'sv';
-  const rest = db.prepare(`SELECT m.rid AS rid FROM (${set.sql}) m WHERE ${filter.sql} AND NOT EXISTS (SELECT 1 FROM ${table} ${x} WHERE ${x}.rid = m.rid AND ${x}.key = ?) ORDER BY m.rid LIMIT ? OFFSET ?`)
+  const rest = ctx.repo.prepared(`SELECT m.rid AS rid FROM (${set.sql}) m WHERE ${filter.sql} AND NOT EXISTS (SELECT 1 FROM ${table} ${x} WHERE ${x}.rid = m.rid AND ${x}.key = ?) ORDER BY m.rid LIMIT ? OFFSET ?`)
     .all(...set.args, ...filter.args, ctx.repo.key(key.param.keyName), limit - out.length, Math.max(0, offset - valued)) as { rid: number }[];
   return [...out, ...rest.map((r) => r.rid)];
 }
