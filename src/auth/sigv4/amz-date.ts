@@ -6,8 +6,11 @@ const BASIC = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 export function parseAmzDate(s: string): Date | undefined {
   const m = BASIC.exec(s);
   if (!m) return undefined;
-  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!));
-  return formatAmzDate(d) === s ? d : undefined;
+  const [year, month, day, hour, minute, second] = [+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!];
+  const d = new Date(Date.UTC(year, month, day, hour, minute, second));
+  // Date.UTC rolls impossible fields over (Feb 30, 24:00, years below 100): those do not read back.
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month && d.getUTCDate() === day
+    && d.getUTCHours() === hour && d.getUTCMinutes() === minute && d.getUTCSeconds() === second ? d : undefined;
 }
 
 export function formatAmzDate(d: Date): string {
