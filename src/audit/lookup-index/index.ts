@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { AwsError } from '../../core/aws-error.ts';
 import type { Db } from '../../storage/db.ts';
+import { Checkpointer } from '../../storage/checkpointer.ts';
 
 interface Indexer {
   db: Database.Database;
@@ -82,6 +83,9 @@ export class WorkerLookupIndex implements LookupIndex {
   private reader: Database.Database | undefined;
   private fallback: InlineLookupIndex | undefined;
   private closed = false;
+  /** The index database's WAL checkpoints, in a thread of their own: inside the worker's commits
+   * they would make a waiting LookupEvents wait for the checkpoint's fsync too. */
+  private readonly checkpointer: Checkpointer;
 
   constructor(private readonly main: Db, pollMs = 20) {
     const driver = require.resolve('better-sqlite3');
@@ -99,6 +103,7 @@ export class WorkerLookupIndex implements LookupIndex {
     };
     this.worker.on('error', failed);
     this.worker.on('exit', failed);
+    this.checkpointer = new Checkpointer(lookupIndexFile(main.file), (pages) => this.worker.postMessage({ autocheckpoint: pages }));
   }
 
   caughtUp(): Database.Database {
@@ -136,6 +141,7 @@ export class WorkerLookupIndex implements LookupIndex {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.checkpointer.stop();
     this.reader?.close();
     this.fallback?.close();
     this.worker.postMessage({ close: true });

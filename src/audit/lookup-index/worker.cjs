@@ -51,6 +51,8 @@ parentPort.on('message', (m) => {
   }
   if (Atomics.load(shared, 1) === 1) return;
   try {
+    // 0 while a checkpointer thread runs the checkpoints; SQLite's default again if it stops.
+    if (m.autocheckpoint !== undefined) index.db.pragma(`wal_autocheckpoint = ${Number(m.autocheckpoint)}`);
     if (m.purgeBefore !== undefined) index.purgeBefore(m.purgeBefore);
     if (m.sync !== undefined) {
       index.catchUp(main);
