@@ -47,7 +47,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     dataDir,
     async stop() {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   });
 }

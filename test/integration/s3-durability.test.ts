@@ -21,7 +21,7 @@ const dataDir = tempDataDir();
 const running: RunningServer[] = [];
 after(async () => {
   for (const s of running) await s.close().catch(() => undefined);
-  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 });
 
 async function errorName(promise: Promise<unknown>): Promise<string> {
