@@ -19,7 +19,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
-import { mkdir, open, readdir, rmdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AwsError } from '../../core/aws-error.ts';
@@ -32,6 +32,7 @@ import { syncDirectoryShared } from '../staging-file.ts';
 import { keySegments, pathConflict, resolveUnder } from './key-paths.ts';
 import { compareKeys, walkBucket } from './listing.ts';
 import { PartGroups, writeDurably } from './part-groups.ts';
+import { errno, exists, removeEmptyParents, removeEmptyTree, renameOverFile } from './fs-steps.ts';
 import {
   decodeRuns, describesFile, encodeRuns, infoFromFile, infoFromSidecar, readSidecar, readSidecarSync, sidecarFor,
 } from './sidecar.ts';
@@ -42,10 +43,6 @@ const PARTS_DIR = '.parts';
 const READ_CHUNK_BYTES = 1 << 20;
 /** Looks at a key again after finding its data file and sidecar apart (a publish between them). */
 const MAX_ATTEMPTS = 5;
-
-function errno(err: unknown): string | undefined {
-  return (err as NodeJS.ErrnoException).code;
-}
 
 function checkBucketName(bucket: string): void {
   // The S3 API validates names first; this keeps internal callers inside the root as well.
@@ -421,47 +418,4 @@ export class LocalDirectoryObjectStore implements ObjectStore {
       throw err;
     }
   }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
-}
-
-function renameOverFile(from: string, to: string, key: string): void {
-  try {
-    renameSync(from, to);
-  } catch (err) {
-    if (errno(err) === 'EISDIR' || errno(err) === 'ENOTEMPTY' || errno(err) === 'EEXIST') {
-      throw pathConflict(key, `other keys start with '${key}/'`);
-    }
-    throw err;
-  }
-}
-
-/** Removes the directories left empty above a deleted file, up to (not including) `stop`. */
-async function removeEmptyParents(file: string, stop: string): Promise<void> {
-  let dir = dirname(file);
-  while (dir.length > stop.length && dir.startsWith(stop + sep)) {
-    try {
-      await rmdir(dir);
-    } catch {
-      return;
-    }
-    dir = dirname(dir);
-  }
-}
-
-/** Removes a directory tree made only of directories (no files); leaves the rest. */
-async function removeEmptyTree(dir: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const st = await stat(join(dir, name)).catch(() => undefined);
-    if (st?.isDirectory()) await removeEmptyTree(join(dir, name));
-  }
-  await rmdir(dir).catch(() => undefined);
 }
