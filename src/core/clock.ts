@@ -37,7 +37,9 @@ export const randomIds: IdSource = {
 
 /** CloudTrail/ISO form without milliseconds: 2024-01-01T00:00:00Z. */
 export function isoSeconds(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const iso = d.toISOString();
+  // Years 0-9999 print as YYYY-MM-DDTHH:MM:SS.sssZ; others carry a sign and more digits.
+  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** RFC 9562 version 7 from a random (version 4) UUID: 48 bits of Unix milliseconds replace its

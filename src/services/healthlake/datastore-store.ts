@@ -44,10 +44,34 @@ function fromRaw(r: RawRow): DatastoreRow {
   };
 }
 
+/**
+ * Datastore rows by id as stored (before settling), shared by every DatastoreStore of one Db:
+ * the row is read on every FHIR request and every datastore call, and reading and parsing it
+ * cost more than the call's own work. Every write of the table goes through this class and
+ * drops the row; any rollback empties the cache (a cached row may come from undone writes).
+ */
+const rowCaches = new WeakMap<Db, Map<string, DatastoreRow>>();
+
+function rowCache(db: Db): Map<string, DatastoreRow> {
+  let cache = rowCaches.get(db);
+  if (!cache) {
+    const created = new Map<string, DatastoreRow>();
+    db.onRollback(() => created.clear());
+    rowCaches.set(db, created);
+    cache = created;
+  }
+  return cache;
+}
+
 export class DatastoreStore {
-  constructor(private readonly db: Db, private readonly times: TransitionTimes) {}
+  private readonly rows: Map<string, DatastoreRow>;
+
+  constructor(private readonly db: Db, private readonly times: TransitionTimes) {
+    this.rows = rowCache(db);
+  }
 
   insert(row: DatastoreRow, tags: { Key: string; Value: string }[]): void {
+    this.rows.delete(row.datastoreId);
     this.db.stmt(
       `INSERT INTO healthlake_datastores (account_id, region, datastore_id, name, status, type_version, created_at, status_changed_at, properties)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -58,9 +82,15 @@ export class DatastoreStore {
 
   /** The datastore as of `now`, or undefined when unknown (or past its deleted retention). */
   get(accountId: string, region: string, datastoreId: string, now: number): DatastoreRow | undefined {
-    const raw = this.db.stmt('SELECT * FROM healthlake_datastores WHERE datastore_id = ? AND account_id = ? AND region = ?')
-      .get(datastoreId, accountId, region) as RawRow | undefined;
-    return raw ? this.settle(fromRaw(raw), now) : undefined;
+    let row = this.rows.get(datastoreId);
+    if (!row) {
+      const raw = this.db.stmt('SELECT * FROM healthlake_datastores WHERE datastore_id = ?').get(datastoreId) as RawRow | undefined;
+      if (!raw) return undefined;
+      row = fromRaw(raw);
+      this.rows.set(datastoreId, row);
+    }
+    if (row.accountId !== accountId || row.region !== region) return undefined;
+    return this.settle(row, now);
   }
 
   /** All datastores of the account and region, oldest first, settled as of `now`. */
@@ -81,6 +111,7 @@ export class DatastoreStore {
   }
 
   setStatus(datastoreId: string, status: DatastoreStatus, now: number): void {
+    this.rows.delete(datastoreId);
     this.db.stmt('UPDATE healthlake_datastores SET status = ?, status_changed_at = ? WHERE datastore_id = ?').run(status, now, datastoreId);
   }
 
