@@ -22,6 +22,7 @@ import { ConsoleServer } from './console/server/console-routes.ts';
 import type { WatchOptions } from './console/server/events-watch.ts';
 import { healthLakeProvider } from './services/healthlake/index.ts';
 import { HealthLakeJobWorker } from './services/healthlake/jobs/worker.ts';
+import { pipelineRoleAssumer } from './services/healthlake/jobs/data-access-role.ts';
 import { cloudTrailProvider } from './services/cloudtrail/index.ts';
 import { iamProvider } from './services/iam/index.ts';
 import { stsProvider } from './services/sts/index.ts';
@@ -104,7 +105,11 @@ export async function startServer(requested: Config, options: StartOptions = {})
     },
   });
 
-  const healthLakeJobs = new HealthLakeJobWorker({ db, buckets: s3.buckets, clock, ids, config, log });
+  const healthLakeJobs = new HealthLakeJobWorker({
+    db, buckets: s3.buckets, clock, ids, config, log,
+    // The pipeline is built below; jobs start running only after start-up.
+    assumeDataAccessRole: pipelineRoleAssumer(() => pipeline, ids, log),
+  });
 
   const providerList: ServiceProvider[] = [
     healthLakeProvider(db, config, () => healthLakeJobs.wake()),

@@ -66,6 +66,7 @@ function truncate(s: string | undefined): string | undefined {
 }
 
 export function userIdentityOf(p: Principal): Record<string, unknown> {
+  if (p.type === 'AWSService') return { type: 'AWSService', invokedBy: p.invokedBy ?? p.arn };
   const identity: Record<string, unknown> = {
     type: p.type,
     principalId: p.principalId,

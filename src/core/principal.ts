@@ -38,6 +38,21 @@ export interface Principal {
   identityArn?: string;
   /** For AssumedRole: the role; for FederatedUser: the issuing user (or root). */
   issuerArn?: string;
+  /** For AWSService: the service principal acting (healthlake.amazonaws.com). */
+  invokedBy?: string;
+  /** For AWSService: the resource it acts for (a trust policy's aws:SourceArn). */
+  sourceArn?: string;
+}
+
+/**
+ * An AWS service acting on its own behalf for a resource of `accountId`: a HealthLake job
+ * assuming the job's DataAccessRoleArn. CloudTrail writes it as {type: AWSService, invokedBy}.
+ */
+export function servicePrincipal(service: string, accountId: string, sourceArn?: string): Principal {
+  return {
+    type: 'AWSService', accountId, arn: service, principalId: service, accessKeyId: '', invokedBy: service,
+    ...(sourceArn !== undefined ? { sourceArn } : {}),
+  };
 }
 
 /** LookupEvents' Username attribute: root, user name, or the session name. */

@@ -26,6 +26,7 @@ const notAuthorized = (p: Principal, roleArn: string) =>
 function trustCaller(p: Principal): TrustCaller {
   const caller: TrustCaller = { arn: p.arn, accountId: p.accountId };
   if (p.type === 'AssumedRole' && p.issuerArn) caller.roleArn = p.issuerArn;
+  if (p.type === 'AWSService') caller.service = p.invokedBy ?? p.arn;
   return caller;
 }
 
@@ -44,6 +45,11 @@ export function trustContext(ctx: CallContext, input: Params): ConditionContext 
     'sts:RoleSessionName': String(input.RoleSessionName ?? ''),
   };
   if (p.type === 'IAMUser' && p.userName) c['aws:username'] = p.userName;
+  if (p.type === 'AWSService') {
+    // The confused-deputy keys a service role's trust policy tests (HealthLake's documented one does).
+    c['aws:SourceAccount'] = p.accountId;
+    if (p.sourceArn !== undefined) c['aws:SourceArn'] = p.sourceArn;
+  }
   if (p.sessionContext) {
     c['aws:TokenIssueTime'] = p.sessionContext.attributes.creationDate;
     c['aws:MultiFactorAuthPresent'] = p.sessionContext.attributes.mfaAuthenticated;
@@ -71,13 +77,14 @@ function rejectUnsupported(input: Params): void {
 
 /**
  * AWS's same-account rule: a trust policy that names the caller itself (not just its account)
- * admits it without any identity policy allowing sts:AssumeRole.
+ * admits it without any identity policy allowing sts:AssumeRole. A service principal has no
+ * identity policies at all: the trust policy naming the service is what admits it.
  */
 export function trustPolicyNamesCaller(ctx: CallContext, input: Params): boolean {
   const role = findRole(ctx, String(input.RoleArn ?? ''));
   if (!role || role.accountId !== ctx.principal.accountId || ctx.principal.type === 'FederatedUser') return false;
   const result = evaluateTrustPolicy(role.trustPolicy, trustCaller(ctx.principal), 'sts:AssumeRole', trustContext(ctx, input));
-  return result.allowed && result.matchedBy === 'principal';
+  return result.allowed && (result.matchedBy === 'principal' || (ctx.principal.type === 'AWSService' && result.matchedBy === 'service'));
 }
 
 const AssumeRole: Handler = (ctx, input) => {

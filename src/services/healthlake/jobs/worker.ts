@@ -15,6 +15,7 @@ import { CANCELLING, JobStore, type JobRow } from './job-store.ts';
 import { runImport } from './import-runner.ts';
 import { runExport } from './export-runner.ts';
 import { JobFailure, type RunnerDeps } from './runner-deps.ts';
+import type { RoleAssumer } from './data-access-role.ts';
 
 const POLL_MS = 200;
 
@@ -25,6 +26,8 @@ export interface JobWorkerDeps {
   ids: IdSource;
   config: Config;
   log: Logger;
+  /** Records healthlake.amazonaws.com assuming the job's role each time a job starts running. */
+  assumeDataAccessRole?: RoleAssumer;
 }
 
 export class HealthLakeJobWorker {
@@ -121,6 +124,7 @@ export class HealthLakeJobWorker {
       if (!ds || ds.status !== 'ACTIVE') throw new JobFailure(`Datastore ${job.datastoreId} is no longer ACTIVE.`);
       // Re-read: the progress point may be newer than the row the scheduler saw.
       const current = this.jobs.get(job.jobId) ?? job;
+      await this.deps.assumeDataAccessRole?.(current);
       if (job.kind === 'IMPORT') await runImport(this.runner, current);
       else await runExport(this.runner, current);
     } catch (e) {
