@@ -1,13 +1,16 @@
 /**
  * Resource validation against the R4 StructureDefinitions with @medplum/core (cardinality,
  * types, required elements, unknown elements, invariants it evaluates), plus required
- * value-set bindings (terminology.ts). Findings name the element path.
+ * value-set bindings (terminology.ts). Findings name the element path. The common valid
+ * resource is vouched for by a fast path (validation-fast.ts) that gives the same findings;
+ * anything it does not fully understand goes through the full validator.
  */
-import { getDataType, validateResource, type InternalTypeSchema, type InternalSchemaElement } from '@medplum/core';
+import { getDataType, validateResource } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { fhirDefinitions } from './definitions.ts';
 import { badRequest, FhirError, type OutcomeIssue } from './errors.ts';
-import { requiredExpansion } from './terminology.ts';
+import { walk } from './validation-bindings.ts';
+import { fastValidationIssues } from './validation-fast.ts';
 
 export type ValidationLevel = 'strict' | 'structure-only' | 'minimal';
 
@@ -41,60 +44,6 @@ export function checkResourceShape(body: unknown, expectedType?: string): Resour
   return body as Resource;
 }
 
-function elementFor(schema: InternalTypeSchema, key: string): { el: InternalSchemaElement; type: string } | undefined {
-  const direct = schema.elements[key];
-  if (direct) return { el: direct, type: direct.type[0]?.code ?? '' };
-  for (const [name, el] of Object.entries(schema.elements)) {
-    if (!name.endsWith('[x]')) continue;
-    const base = name.slice(0, -3);
-    if (!key.startsWith(base)) continue;
-    const suffix = key.slice(base.length);
-    const t = el.type.find((tt) => tt.code.toLowerCase() === suffix.toLowerCase());
-    if (t) return { el, type: t.code };
-  }
-  return undefined;
-}
-
-function checkBinding(el: InternalSchemaElement, type: string, value: unknown, path: string, issues: OutcomeIssue[]): void {
-  const binding = el.binding;
-  if (binding?.strength !== 'required' || !binding.valueSet) return;
-  const expansion = requiredExpansion(binding.valueSet);
-  if (!expansion) return;
-  const bad = (code: string) => issues.push({
-    severity: 'error', code: 'code-invalid', diagnostics: `Value '${code}' is not in the required value set ${binding.valueSet!.split('|')[0]} (${path})`,
-    expression: [path],
-  });
-  if (type === 'code' || type === 'string' || type === 'uri') {
-    if (typeof value === 'string' && !expansion.codes.has(value)) bad(value);
-    return;
-  }
-  const codings = type === 'Coding' ? [value] : type === 'CodeableConcept' ? ((value as { coding?: unknown[] })?.coding ?? []) : [];
-  for (const c of codings) {
-    const coding = c as { system?: string; code?: string };
-    if (coding?.system && coding.code && expansion.systems.has(coding.system) && !expansion.codes.has(coding.code)) bad(coding.code);
-  }
-}
-
-function walk(value: Record<string, unknown>, schema: InternalTypeSchema, path: string, issues: OutcomeIssue[]): void {
-  for (const [key, raw] of Object.entries(value)) {
-    if (key === 'resourceType' || key.startsWith('_')) continue;
-    const found = elementFor(schema, key);
-    if (!found) continue;
-    const items = Array.isArray(raw) ? raw : [raw];
-    items.forEach((item, i) => {
-      const itemPath = Array.isArray(raw) ? `${path}.${key}[${i}]` : `${path}.${key}`;
-      checkBinding(found.el, found.type, item, itemPath, issues);
-      if (!item || typeof item !== 'object') return;
-      let childType = found.type;
-      if (childType === 'Resource') childType = String((item as { resourceType?: string }).resourceType ?? '');
-      if (!/^[A-Z]/.test(childType)) return;
-      let child: InternalTypeSchema | undefined;
-      try { child = getDataType(childType); } catch { child = undefined; }
-      if (child) walk(item as Record<string, unknown>, child, itemPath, issues);
-    });
-  }
-}
-
 function medplumIssues(resource: Resource): OutcomeIssue[] {
   try {
     validateResource(resource);
@@ -113,6 +62,11 @@ function medplumIssues(resource: Resource): OutcomeIssue[] {
 
 /** All validation findings for a resource whose shape checkResourceShape accepted. */
 export function validationIssues(resource: Resource): OutcomeIssue[] {
+  return fastValidationIssues(resource) ?? fullValidationIssues(resource);
+}
+
+/** The same findings from the full validator alone (the fast path's reference; benchmarks). */
+export function fullValidationIssues(resource: Resource): OutcomeIssue[] {
   fhirDefinitions();
   const issues = medplumIssues(resource);
   try {
