@@ -75,7 +75,8 @@ export class S3CompatibleObjectStore implements ObjectStore {
     if (options.endpoint) config.endpoint = options.endpoint;
     if (options.credentials) config.credentials = options.credentials;
     this.client = new S3Client(config);
-    this.staging = new StagingArea(options.stagingDir, now);
+    // Staged bytes are read back at publish: keep them in the page cache.
+    this.staging = new StagingArea(options.stagingDir, now, { direct: false });
   }
 
   private target(bucket: string, key: string): string {

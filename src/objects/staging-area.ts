@@ -20,7 +20,9 @@ export function etagOf(options: StageOptions, md5Hex: string): string {
 }
 
 export class StagingArea {
-  constructor(readonly dir: string, private readonly now: () => number = Date.now) {}
+  /** `writeOptions.direct`: see StagingWriteOptions. */
+  constructor(readonly dir: string, private readonly now: () => number = Date.now,
+    private readonly writeOptions: { direct?: boolean } = {}) {}
 
   paths(id: string): { data: string; meta: string } {
     if (!ID_RE.test(id)) throw new Error(`not a staging id: ${id}`);
@@ -34,7 +36,7 @@ export class StagingArea {
     mkdirSync(this.dir, { recursive: true });
     const id = randomUUID();
     const paths = this.paths(id);
-    const file = await writeStagingFile(paths.data, body, options);
+    const file = await writeStagingFile(paths.data, body, { ...this.writeOptions, ...options });
     try {
       const meta = describe(file);
       writeFileSync(paths.meta, JSON.stringify(meta), { mode: 0o600 });

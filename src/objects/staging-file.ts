@@ -1,21 +1,22 @@
 /**
  * Writes an object body to a private temporary file, durably (fsync), computing its size and
  * MD5 on the way. Both backends stage this way: the local store renames the file into place,
- * the S3-compatible store uploads it when publishing.
+ * the S3-compatible store uploads it when publishing. The bytes go out through FileWriter:
+ * a large body with direct I/O (no page-cache writeback for the fsync to wait for and pay).
  *
- * Only the calls that move bytes or wait for the disk (writev, fsync) go through libuv's thread
+ * Only the calls that move bytes or wait for the disk (writes, fsync) go through libuv's thread
  * pool. Open, fstat and close are made synchronously: they take microseconds, while in the
  * 4-thread pool they queue behind other uploads' 1 MiB writes and fsyncs (tens of milliseconds
  * per call when ten parts upload at once, which the client waits for).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, fsync, openSync, rmSync, writev } from 'node:fs';
+import { closeSync, fstatSync, fsync, openSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
+import { FileWriter } from './file-writer.ts';
 
-const writevAsync = promisify(writev);
 const fsyncAsync = promisify(fsync);
 
 export interface StagedFile {
@@ -26,29 +27,22 @@ export interface StagedFile {
   ino: number;
 }
 
-/** Bytes gathered before each write: one thread-pool round trip per MiB, not per 64 KiB chunk. */
-const WRITE_BATCH_BYTES = 1 << 20;
-/** Bytes the writer buffers beyond the write in flight before the body is paused: the next
- * batch gathers while the last one is written. */
-const WRITER_HIGH_WATER_MARK = 2 * WRITE_BATCH_BYTES;
+/** Bytes the writer buffers beyond the write in flight before the body is paused. */
+const WRITER_HIGH_WATER_MARK = 2 << 20;
 
-/** `md5: false` skips the MD5 (md5Hex is then '') when the caller has the ETag already. */
-export async function writeStagingFile(path: string, body: Buffer | Readable, options: { md5?: boolean } = {}): Promise<StagedFile> {
+export interface StagingWriteOptions {
+  /** false skips the MD5 (md5Hex is then '') when the caller has the ETag already. */
+  md5?: boolean;
+  /** false writes through the page cache only: for bytes read back soon (the S3-compatible store
+   * uploads them when publishing), which direct I/O would leave uncached. */
+  direct?: boolean;
+}
+
+export async function writeStagingFile(path: string, body: Buffer | Readable, options: StagingWriteOptions = {}): Promise<StagedFile> {
   const fd = openSync(path, 'wx', 0o600);
   const md5 = options.md5 === false ? undefined : createHash('md5');
   let size = 0;
-  let batch: Buffer[] = [];
-  let batchBytes = 0;
-  // The write in flight, if any: the descriptor must not be closed (and its number reused)
-  // under it, also when the body fails meanwhile.
-  let writing: Promise<void> = Promise.resolve();
-  const flush = () => {
-    const chunks = batch;
-    batch = [];
-    batchBytes = 0;
-    writing = writeAll(fd, chunks);
-    return writing;
-  };
+  const writer = new FileWriter(fd, path, options.direct !== false);
   let closed = false;
   try {
     const source = Buffer.isBuffer(body) ? Readable.from([body]) : body;
@@ -57,13 +51,10 @@ export async function writeStagingFile(path: string, body: Buffer | Readable, op
       write(chunk: Buffer, _encoding, done) {
         md5?.update(chunk);
         size += chunk.length;
-        batch.push(chunk);
-        batchBytes += chunk.length;
-        if (batchBytes < WRITE_BATCH_BYTES) done();
-        else flush().then(() => done(), done);
+        writer.write(chunk).then(() => done(), done);
       },
       final(done) {
-        flush().then(() => done(), done);
+        writer.finish().then(() => done(), done);
       },
     }));
     await fsyncAsync(fd);
@@ -73,22 +64,13 @@ export async function writeStagingFile(path: string, body: Buffer | Readable, op
     return { path, size, md5Hex: md5?.digest('hex') ?? '', ino };
   } catch (err) {
     if (!closed) {
-      await writing.catch(() => undefined);
+      // No write may be in flight when the descriptor closes (its number could be reused).
+      await writer.abort();
       closeSync(fd);
     }
     rmSync(path, { force: true });
     throw err;
   }
-}
-
-/** Appends `chunks` at the file's position, all of them (writev may write fewer bytes). */
-async function writeAll(fd: number, chunks: Buffer[]): Promise<void> {
-  if (chunks.length === 0) return;
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  const { bytesWritten } = await writevAsync(fd, chunks);
-  if (bytesWritten === total) return;
-  const rest = Buffer.concat(chunks).subarray(bytesWritten);
-  for (let offset = 0; offset < rest.length;) offset += (await writevAsync(fd, [rest.subarray(offset)])).bytesWritten;
 }
 
 /** fsync a directory, so a rename into it survives a power loss. */

@@ -18,7 +18,7 @@
  * and its sidecar lists the parts. Replacing or deleting it removes the group.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import { mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -31,6 +31,7 @@ import { etagOf, StagingArea } from '../staging-area.ts';
 import { syncDirectoryShared } from '../staging-file.ts';
 import { keySegments, pathConflict, resolveUnder } from './key-paths.ts';
 import { compareKeys, walkBucket } from './listing.ts';
+import { FileRunStream } from './file-run-stream.ts';
 import { PartGroups, writeDurably } from './part-groups.ts';
 import { errno, exists, removeEmptyParents, removeEmptyTree, renameOverFile } from './fs-steps.ts';
 import {
@@ -40,7 +41,6 @@ import {
 const META_DIR = '.meta';
 const STAGING_DIR = '.staging';
 const PARTS_DIR = '.parts';
-const READ_CHUNK_BYTES = 1 << 20;
 /** Looks at a key again after finding its data file and sidecar apart (a publish between them). */
 const MAX_ATTEMPTS = 5;
 
@@ -291,10 +291,9 @@ export class LocalDirectoryObjectStore implements ObjectStore {
           if (attempt < MAX_ATTEMPTS) continue;
           throw new Error(`the parts of s3://${bucket}/${key} are missing`);
         }
-        // 1 MiB reads: a sixteenth of the thread-pool round trips of the 64 KiB default.
-        const body = createReadStream(paths.data, {
-          fd, highWaterMark: READ_CHUNK_BYTES, ...(served ? { start: served.start, end: served.end } : {}),
-        });
+        // 1 MiB reads (direct I/O for large ones, file-run-stream.ts), from the descriptor checked.
+        const body = new FileRunStream([paths.data], [st.size], 0, served?.start ?? 0, fd,
+          served ? served.end - served.start + 1 : st.size, () => undefined);
         keep = true;
         return served ? { info, body, range: served } : { info, body };
       } finally {

@@ -16,11 +16,12 @@
  * that comes too late finds it going and reads the key again) — and a group a crash left behind
  * (no sidecar names it any more) is removed by the next sweep at start-up.
  */
-import { closeSync, openSync, read } from 'node:fs';
+import { openSync } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { forEachLimit } from '../each-limit.ts';
+import { FileRunStream, groupPaths } from './file-run-stream.ts';
 import { PartChangedError, type JoinPart } from '../object-store.ts';
 import { syncDirectory } from '../staging-file.ts';
 import { describesFile, infoFromFile, readSidecar } from './sidecar.ts';
@@ -165,7 +166,7 @@ export class PartGroups {
       while (index < sizes.length - 1 && offset >= sizes[index]!) offset -= sizes[index++]!;
       // Opened now, so that a group removed meanwhile is noticed before anything is served.
       const first = openSync(join(dir, String(index + 1)), 'r');
-      return new PartsStream(dir, sizes, index, offset, first, Math.max(0, end - start + 1), release);
+      return new FileRunStream(groupPaths(dir, sizes.length), sizes, index, offset, first, Math.max(0, end - start + 1), release);
     } catch (err) {
       release();
       if (errno(err) === 'ENOENT') return undefined;
@@ -222,91 +223,5 @@ export class PartGroups {
       removed++;
     }
     return removed;
-  }
-}
-
-/** Reads a group's part files one after another, 1 MiB at a time, like fs.createReadStream
- * (callback reads on a raw descriptor; opening and closing, metadata only, synchronously). */
-class PartsStream extends Readable {
-  private fd: number | undefined;
-  private reading = false;
-  private afterRead: (() => void) | undefined;
-
-  constructor(
-    private readonly dir: string,
-    private readonly sizes: number[],
-    private index: number,
-    /** Position in the current part. */
-    private offset: number,
-    first: number,
-    /** Bytes still to serve. */
-    private remaining: number,
-    private readonly done: () => void,
-  ) {
-    super({ highWaterMark: PartsStream.CHUNK });
-    this.fd = first;
-  }
-
-  static readonly CHUNK = 1 << 20;
-
-  override _read(): void {
-    if (this.remaining === 0) {
-      this.push(null);
-      return;
-    }
-    try {
-      while (this.offset >= this.sizes[this.index]!) {
-        this.closeFile();
-        this.index++;
-        this.offset = 0;
-        if (this.index >= this.sizes.length) throw new Error(`part group ${this.dir} ends before its recorded size`);
-        this.fd = openSync(join(this.dir, String(this.index + 1)), 'r');
-      }
-    } catch (err) {
-      this.destroy(err as Error);
-      return;
-    }
-    const length = Math.min(PartsStream.CHUNK, this.sizes[this.index]! - this.offset, this.remaining);
-    const buffer = Buffer.allocUnsafeSlow(length);
-    this.reading = true;
-    read(this.fd!, buffer, 0, length, this.offset, (err, bytesRead) => {
-      this.reading = false;
-      if (this.destroyed) {
-        this.afterRead?.();
-        return;
-      }
-      if (err) {
-        this.destroy(err);
-        return;
-      }
-      if (bytesRead === 0) {
-        this.destroy(new Error(`part ${this.index + 1} of ${this.dir} is shorter than recorded`));
-        return;
-      }
-      this.offset += bytesRead;
-      this.remaining -= bytesRead;
-      this.push(bytesRead === length ? buffer : buffer.subarray(0, bytesRead));
-    });
-  }
-
-  private closeFile(): void {
-    const fd = this.fd;
-    this.fd = undefined;
-    if (fd !== undefined) closeSync(fd);
-  }
-
-  override _destroy(err: Error | null, callback: (error?: Error | null) => void): void {
-    const finish = () => {
-      try {
-        this.closeFile();
-      } catch {
-        // Closing a descriptor we opened can only fail if it is already gone.
-      }
-      this.done();
-      callback(err);
-    };
-    // Not under a read in flight: its descriptor number could be reused meanwhile.
-    if (this.reading) this.afterRead = finish;
-    else finish();
   }
 }
