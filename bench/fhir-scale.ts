@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { Db } from '../src/storage/db.ts';
 import { FhirRepository } from '../src/services/healthlake/fhir/repository.ts';
 import { indexRows } from '../src/services/healthlake/fhir/indexer.ts';
+import { packRows } from '../src/services/healthlake/fhir/packed-rows.ts';
 import { executeSearch } from '../src/services/healthlake/fhir/search/run.ts';
 import type { FhirContext } from '../src/services/healthlake/fhir/context.ts';
 import { randomIds } from '../src/core/clock.ts';
@@ -51,7 +52,7 @@ while (written < TARGET) {
       const r = JSON.parse(text);
       r.id = `${r.id}${suffix}`;
       r.meta = { ...(r.meta ?? {}), versionId: '1', lastUpdated: new Date().toISOString() };
-      repo.write(store, r.resourceType, r.id, 1, Date.now(), 'POST', JSON.stringify(r), indexRows(r));
+      repo.write(store, r.resourceType, r.id, 1, Date.now(), 'POST', JSON.stringify(r), packRows(indexRows(r)));
       written++;
     }
   });

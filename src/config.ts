@@ -2,6 +2,7 @@
  * The one typed configuration: environment variables over defaults.
  */
 import { resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { loadObjectStoreConfig, type ObjectStoreConfig } from './objects/object-store-config.ts';
 
 export interface Config {
@@ -30,6 +31,8 @@ export interface Config {
   fhirBundleEntryLimit: number;
   /** Input lines a HealthLake import commits per transaction (with its progress point). */
   importBatchLines: number;
+  /** Worker threads that prepare import lines (parse, validate, index); 0: the job's thread does it. */
+  importThreads: number;
   /** Days a DELETED datastore stays visible in Describe/List. */
   deletedDatastoreRetentionDays: number;
   /** Seconds between trail log file deliveries (AWS: about 5 minutes). */
@@ -87,7 +90,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustedProxies: (env.HEALTHTRAIL_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     datastoreTransitionSeconds: num(env.HEALTHTRAIL_DATASTORE_TRANSITION_SECONDS, 0),
     fhirBundleEntryLimit: num(env.HEALTHTRAIL_FHIR_BUNDLE_ENTRY_LIMIT, 100),
-    importBatchLines: Math.max(1, num(env.HEALTHTRAIL_IMPORT_BATCH_LINES, 200)),
+    importBatchLines: Math.max(1, num(env.HEALTHTRAIL_IMPORT_BATCH_LINES, 2000)),
+    // The job's thread does the writes; the other cores prepare lines.
+    importThreads: Math.max(0, num(env.HEALTHTRAIL_IMPORT_THREADS, Math.max(1, Math.min(4, availableParallelism() - 1)))),
     deletedDatastoreRetentionDays: num(env.HEALTHTRAIL_DELETED_DATASTORE_RETENTION_DAYS, 7),
     deliveryIntervalSeconds: Math.max(1, num(env.HEALTHTRAIL_DELIVERY_INTERVAL_SECONDS, 60)),
     digestIntervalSeconds: Math.max(1, num(env.HEALTHTRAIL_DIGEST_INTERVAL_SECONDS, 3600)),

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../../../storage/db.ts';
 import { searchParamsFor } from './search-params.ts';
 import { fhirDefinitions } from './definitions.ts';
-import type { IndexRows } from './indexer.ts';
+import { INDEX_TABLES, TABLE_ARITY, type IndexTable, type PackedRows } from './packed-rows.ts';
 
 export interface StoredResource {
   rid: number;
@@ -34,8 +34,7 @@ interface RawResource { rid: number; rtype: string; id: string; version: number;
 
 const fromRaw = (r: RawResource): StoredResource => ({ ...r, deleted: r.deleted === 1 });
 
-export const INDEX_TABLES = ['token', 'string', 'reference', 'date', 'number', 'quantity', 'uri', 'composite'] as const;
-export type IndexTable = (typeof INDEX_TABLES)[number];
+export { INDEX_TABLES, type IndexTable } from './packed-rows.ts';
 
 const INSERT_SQL: Record<IndexTable, string> = {
   token: 'INSERT INTO fhir_idx_token (store, key, rid, system, code, display) VALUES (?, ?, ?, ?, ?, ?)',
@@ -152,7 +151,7 @@ export class FhirRepository {
 
   /** Writes a new current version (moving the previous one to history) and re-indexes it. */
   write(store: number, rtype: string, id: string, version: number, updated: number, method: string, content: string,
-    rows: IndexRows, previous?: StoredResource): number {
+    rows: PackedRows, previous?: StoredResource): number {
     let rid: number;
     if (previous) {
       this.archive(store, previous);
@@ -187,18 +186,19 @@ export class FhirRepository {
     for (const t of INDEX_TABLES) this.db.stmt(`DELETE FROM fhir_idx_${t} WHERE rid = ?`).run(rid);
   }
 
-  private insertIndex(store: number, rid: number, rows: IndexRows): void {
-    for (const t of INDEX_TABLES) {
-      const list = rows[t] as unknown[][];
-      if (list.length === 0) continue;
-      const stmt = this.db.stmt(INSERT_SQL[t]);
-      const seen = new Set<string>();
-      for (const [name, ...values] of list) {
-        const dedupe = JSON.stringify([name, values]);
-        if (seen.has(dedupe)) continue;
-        seen.add(dedupe);
-        stmt.run(store, this.key(name as string), rid, ...values);
-      }
+  /** Rows come packed and without duplicates (packed-rows.ts). */
+  private insertIndex(store: number, rid: number, rows: PackedRows): void {
+    const args: (string | number | null)[][] = [];
+    for (let i = 0; i < rows.length;) {
+      const n = rows[i] as number;
+      const t = INDEX_TABLES[n]!;
+      const arity = TABLE_ARITY[t];
+      // One argument array per table, reused: [store, key, rid, ...values].
+      const a = args[n] ??= [store, 0, rid];
+      a[1] = this.key(rows[i + 1] as string);
+      for (let k = 0; k < arity; k++) a[3 + k] = rows[i + 2 + k]!;
+      this.db.stmt(INSERT_SQL[t]).run(a);
+      i += 2 + arity;
     }
   }
 

@@ -7,8 +7,10 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { FhirContext } from './context.ts';
 import type { StoredResource } from './repository.ts';
 import { badRequest, conflict, FhirError, gone, notFound, preconditionFailed, type OutcomeIssue } from './errors.ts';
-import { checkResourceShape, validateForWrite } from './validation.ts';
+import { checkResourceShape, validateForWrite, type ValidationLevel } from './validation.ts';
 import { indexRows } from './indexer.ts';
+import { packRows, type PackedRows } from './packed-rows.ts';
+import { renderStamped, stampedJson, stampedMeta, type StampedJson } from './stamped-json.ts';
 import { applyFhirPathPatch, applyJsonPatch } from './patch.ts';
 import { parseSearch } from './search/parser.ts';
 import { SearchSql } from './search/sql.ts';
@@ -30,6 +32,15 @@ export interface DeleteOutcome {
   rtype: string;
   id: string;
   version?: number;
+}
+
+/** A version's pure work, ready for commitVersion (plain data: it crosses worker threads). */
+export interface PreparedVersion {
+  rtype: string;
+  id: string;
+  json: StampedJson;
+  rows: PackedRows;
+  issues: OutcomeIssue[];
 }
 
 export const etag = (version: number | string) => `W/"${version}"`;
@@ -55,24 +66,35 @@ function checkMutable(type: string): void {
 }
 
 /**
- * Stamps id and meta, validates, and stores a new current version. Every refusal (FhirError)
- * is thrown before the first write; the import relies on it to skip a savepoint per line.
+ * The pure half of storing a version: stamps id and meta, validates (every refusal, a
+ * FhirError, is thrown here, before any write — the import relies on it to skip a savepoint
+ * per line) and computes the index rows and the stored JSON. Neither validation nor the index
+ * rows depend on the versionId or lastUpdated values (only on their being well-formed), so an
+ * import prepares a line in a worker thread with a provisional version and time; commitVersion
+ * stamps the real ones.
  */
-function store(ctx: FhirContext, resource: Resource, id: string, method: string, previous: StoredResource | undefined): WriteOutcome {
+export function prepareVersion(resource: Resource, id: string, version: number, updated: number, level: ValidationLevel):
+  { prepared: PreparedVersion; stamped: Resource } {
+  const stamped = { ...resource, id, meta: stampedMeta(resource.meta, version, updated) } as Resource;
+  const issues = validateForWrite(stamped, level);
+  const rows = packRows(indexRows(stamped));
+  const json = stampedJson(stamped as unknown as Record<string, unknown>, id);
+  return { prepared: { rtype: stamped.resourceType, id, json, rows, issues }, stamped };
+}
+
+/** The SQL half: the next version of the resource, written with its history and index rows. */
+export function commitVersion(ctx: FhirContext, p: PreparedVersion, method: string, previous: StoredResource | undefined): Omit<WriteOutcome, 'resource'> {
   const version = previous ? previous.version + 1 : 1;
   const updated = ctx.now.getTime();
-  const stamped = {
-    ...resource,
-    id,
-    meta: { ...(resource.meta ?? {}), versionId: String(version), lastUpdated: new Date(updated).toISOString() },
-  } as Resource;
-  const issues = validateForWrite(stamped, ctx.validationLevel);
-  const rows = indexRows(stamped);
-  // Key order as clients expect: resourceType, id, meta, then the rest.
+  ctx.repo.write(ctx.store, p.rtype, p.id, version, updated, method, renderStamped(p.json, version, updated), p.rows, previous);
+  return { status: previous && !previous.deleted ? 200 : 201, rtype: p.rtype, id: p.id, version, updated, issues: p.issues };
+}
+
+function store(ctx: FhirContext, resource: Resource, id: string, method: string, previous: StoredResource | undefined): WriteOutcome {
+  const { prepared, stamped } = prepareVersion(resource, id, previous ? previous.version + 1 : 1, ctx.now.getTime(), ctx.validationLevel);
+  // Key order as clients expect: resourceType, id, meta, then the rest (as stored).
   const { resourceType, id: _id, meta, ...rest } = stamped as unknown as Record<string, unknown>;
-  const ordered = { resourceType, id, meta, ...rest };
-  ctx.repo.write(ctx.store, stamped.resourceType, id, version, updated, method, JSON.stringify(ordered), rows, previous);
-  return { status: previous && !previous.deleted ? 200 : 201, resource: ordered, rtype: stamped.resourceType, id, version, updated, issues };
+  return { ...commitVersion(ctx, prepared, method, previous), resource: { resourceType, id, meta, ...rest } };
 }
 
 /** Live resources of `type` matching search criteria (conditional interactions), up to `limit`. */
@@ -100,16 +122,39 @@ export function readCurrent(ctx: FhirContext, type: string, id: string): StoredR
   return current;
 }
 
-export function updateResource(ctx: FhirContext, body: unknown, type: string, id: string,
-  options: { ifMatch?: number; ifNoneMatchAny?: boolean } = {}): WriteOutcome {
+/** The checks of an update that need only the body (pure: an import runs them in a worker thread). */
+export function checkUpdateBody(body: unknown, type: string, id: string): Resource {
   const resource = checkResourceShape(body, type);
   if (resource.id === undefined) throw badRequest('The resource in an update must carry its id.');
   if (resource.id !== id) throw badRequest(`The resource id '${resource.id}' does not match the id '${id}' in the URL.`);
+  return resource;
+}
+
+/** The checks of an update against the current version; returns it (undefined: a create). */
+function updateTarget(ctx: FhirContext, type: string, id: string, options: UpdateOptions): StoredResource | undefined {
   const current = ctx.repo.get(ctx.store, type, id);
   if (current && !current.deleted) checkMutable(type);
   checkIfMatch(current, options.ifMatch);
   if (options.ifNoneMatchAny && current && !current.deleted) throw preconditionFailed(`Resource ${type}/${id} already exists (If-None-Match: *).`);
-  return store(ctx, resource, id, 'PUT', current);
+  return current;
+}
+
+export interface UpdateOptions { ifMatch?: number; ifNoneMatchAny?: boolean }
+
+export function updateResource(ctx: FhirContext, body: unknown, type: string, id: string, options: UpdateOptions = {}): WriteOutcome {
+  const resource = checkUpdateBody(body, type, id);
+  return store(ctx, resource, id, 'PUT', updateTarget(ctx, type, id, options));
+}
+
+/**
+ * updateResource for a body whose pure work (checkUpdateBody, then prepareVersion) was done
+ * elsewhere: `prepared` is its result, or the FhirError prepareVersion refused it with — raised
+ * here after the checks against the current version, in the same order as updateResource.
+ */
+export function updatePrepared(ctx: FhirContext, type: string, id: string, prepared: PreparedVersion | FhirError): Omit<WriteOutcome, 'resource'> {
+  const current = updateTarget(ctx, type, id, {});
+  if (prepared instanceof FhirError) throw prepared;
+  return commitVersion(ctx, prepared, 'PUT', current);
 }
 
 /** PUT Type?criteria: 0 matches creates, 1 updates it, more is 412. */

@@ -2,27 +2,29 @@
  * Runs one import job (spec §1.6): reads every NDJSON object (plain or gzip) under the input
  * S3Uri, writes each line's resource through the FHIR write path with update (PUT) semantics —
  * so history and search indexes are the same as for a REST PUT — and records one SUCCESS or
- * FAILURE record per line. Every batch of lines commits its resources, their result records and
- * the job's progress point in one transaction, so a restart resumes exactly after the last
- * committed line. Once all files are read it writes the output folder: SUCCESS/ and FAILURE/
+ * FAILURE record per line. The pure work of a line (parse, validation, index rows, stored JSON:
+ * import-prepare.ts) runs in worker threads, batches ahead of this thread, which only looks up
+ * current versions and writes. Every batch of lines commits its resources, their result records
+ * and the job's progress point in one transaction, so a restart resumes exactly after the last
+ * committed line (batches prepared but not committed are simply prepared again). Once all files are read it writes the output folder: SUCCESS/ and FAILURE/
  * files per input file, then manifest.json (puts are idempotent: a crash during them replays).
  */
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import type { Resource } from '@medplum/fhirtypes';
 import { datastoreEndpoint } from '../arns.ts';
 import type { FhirContext } from '../fhir/context.ts';
 import { isFhirError, outcomeFor, type OperationOutcome } from '../fhir/errors.ts';
-import { updateResource } from '../fhir/writes.ts';
+import { updatePrepared } from '../fhir/writes.ts';
 import type { ValidationLevel } from '../fhir/validation.ts';
 import type { JobRow, JobStatus } from './job-store.ts';
 import { manifest, newProgress, type ImportProgress, type InputFile } from './import-progress.ts';
+import { prepareLines, refusalError, type InputLine, type PreparedLine } from './import-prepare.ts';
+import { acquirePreparePool, type PreparePool } from './import-prepare-pool.ts';
 import { checkBucket, JobFailure, type RunnerDeps } from './runner-deps.ts';
 import { folderKey, importFolder, parseS3Uri, s3Uri, type S3Location } from './s3-uri.ts';
 
 const INPUT_FILE = /\.ndjson(\.gz)?$/i;
-const RESOURCE_TYPE = /^[A-Za-z]{1,256}$/;
 
 type LineResult =
   | { ok: true; record: string; bytes: number }
@@ -32,39 +34,32 @@ function failure(lineId: number, status: number, outcome: OperationOutcome): Lin
   return { ok: false, server: status >= 500, record: JSON.stringify({ lineId, UpdateResourceResponse: { jsonBlob: outcome, statusCode: status } }) };
 }
 
-const customerError = (lineId: number, message: string) => failure(lineId, 400, outcomeFor('error', 'processing', message));
+const internalError = (lineId: number) => failure(lineId, 500, outcomeFor('error', 'exception', 'Internal error while importing the resource.'));
 
 /** Thrown out of a batch whose line failed in a way that may have left a partial write. */
 class RetryLineByLine extends Error {}
 
 /**
- * One input line through the FHIR update path. A refusal (FhirError) is always raised before
- * the first write (writes.ts), so a batch needs no savepoint per line — each costs about as
- * much as the line's own work. Any other error might leave part of a line written: then the
- * batch is rolled back and replayed `careful`ly, each line in its own savepoint.
+ * One prepared line through the FHIR update path (writes.ts updatePrepared: the same checks,
+ * versioning and history as a REST PUT). A refusal (FhirError) is always raised before the
+ * first write, so a batch needs no savepoint per line — each costs about as much as the line's
+ * own write. Any other error might leave part of a line written: then the batch is rolled back
+ * and replayed `careful`ly, each line in its own savepoint.
  */
-function importLine(ctx: FhirContext, lineId: number, text: string, careful: boolean): LineResult {
-  let body: unknown;
+function importLine(ctx: FhirContext, line: PreparedLine, careful: boolean): LineResult {
+  const { lineId } = line;
+  if (line.kind === 'refused') return failure(lineId, line.refusal.status, line.refusal.outcome);
+  if (line.kind !== 'update') return internalError(lineId);
   try {
-    body = JSON.parse(text);
-  } catch {
-    return customerError(lineId, 'Invalid JSON found in input file');
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return customerError(lineId, 'Each line must hold one FHIR resource (a JSON object).');
-  const resource = body as Record<string, unknown>;
-  if (typeof resource.resourceType !== 'string' || !RESOURCE_TYPE.test(resource.resourceType)) {
-    return customerError(lineId, `Invalid resourceType: it must match [A-Za-z]{1,256}.`);
-  }
-  if (resource.id === undefined || resource.id === null || resource.id === '') return customerError(lineId, 'Missing required id field in resource json');
-  try {
-    const write = () => updateResource(ctx, resource as unknown as Resource, resource.resourceType as string, String(resource.id));
+    const prepared = line.prepared ?? refusalError(line.invalid!);
+    const write = () => updatePrepared(ctx, line.rtype, line.id, prepared);
     const w = careful ? ctx.repo.db.transaction(write) : write();
     const jsonBlob = { resourceType: w.rtype, id: w.id, meta: { versionId: String(w.version), lastUpdated: new Date(w.updated).toISOString() } };
-    return { ok: true, bytes: Buffer.byteLength(text), record: JSON.stringify({ lineId, UpdateResourceResponse: { jsonBlob, statusCode: w.status } }) };
+    return { ok: true, bytes: line.bytes, record: JSON.stringify({ lineId, UpdateResourceResponse: { jsonBlob, statusCode: w.status } }) };
   } catch (e) {
     if (isFhirError(e)) return failure(lineId, e.status ?? 400, e.outcome);
     if (!careful) throw new RetryLineByLine();
-    return failure(lineId, 500, outcomeFor('error', 'exception', 'Internal error while importing the resource.'));
+    return internalError(lineId);
   }
 }
 
@@ -105,10 +100,11 @@ export async function runImport(deps: RunnerDeps, job: JobRow): Promise<void> {
     p = fresh;
   }
   deps.repo.ready();
+  const threads = acquirePreparePool(deps.config.importThreads, (err) => deps.log.warn({ err }, 'import worker thread failed; preparing its lines inline'));
   try {
     while (p.fileIndex < p.files.length) {
       if (deps.stopping()) return;
-      p = await importFile(deps, job, input, p, req.ValidationLevel ?? 'strict');
+      p = await importFile(deps, job, input, p, req.ValidationLevel ?? 'strict', threads.pool);
       if (deps.stopping() && p.fileIndex < p.files.length) return;
     }
   } catch (e) {
@@ -119,6 +115,8 @@ export async function runImport(deps: RunnerDeps, job: JobRow): Promise<void> {
         .catch(() => undefined);
     }
     throw e;
+  } finally {
+    threads.release();
   }
   await writeOutput(deps, job, input, output, p, req.InputDataConfig.S3Uri, req.JobOutputDataConfig.S3Configuration.KmsKeyId);
   const status: JobStatus = p.customerErrors + p.serverErrors > 0 ? 'COMPLETED_WITH_ERRORS' : 'COMPLETED';
@@ -135,23 +133,42 @@ async function openInput(deps: RunnerDeps, input: S3Location, file: InputFile): 
   return obj.body.pipe(gunzip);
 }
 
-/** Imports the rest of the current file; returns the progress point after it (or where it stopped). */
-async function importFile(deps: RunnerDeps, job: JobRow, input: S3Location, start: ImportProgress, level: ValidationLevel): Promise<ImportProgress> {
+/**
+ * Imports the rest of the current file; returns the progress point after it (or where it
+ * stopped). Batches are prepared ahead (by the pool's worker threads) and committed in order.
+ */
+async function importFile(deps: RunnerDeps, job: JobRow, input: S3Location, start: ImportProgress, level: ValidationLevel,
+  pool: PreparePool | undefined): Promise<ImportProgress> {
   let p = start;
   const file = p.files[p.fileIndex]!;
   const stream = await openInput(deps, input, file);
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const prepare = (batch: InputLine[]): Promise<PreparedLine[]> => {
+    const now = deps.clock.now().getTime();
+    return pool ? pool.prepare(batch, level, now) : Promise.resolve(prepareLines(batch, level, now));
+  };
+  // Batches prepared or being prepared, oldest first: enough to keep every worker busy.
+  const ahead: Promise<PreparedLine[]>[] = [];
+  const depth = pool ? pool.size + 1 : 1;
+  let since = performance.now();
+  const commitNext = async (fileEnd: boolean) => {
+    p = await commit(deps, job, p, await ahead.shift()!, fileEnd, level, since);
+    since = performance.now();
+  };
   let lineNo = 0;
-  let batch: { lineId: number; text: string }[] = [];
+  let batch: InputLine[] = [];
   try {
     for await (const text of lines) {
       lineNo++;
       if (lineNo <= p.line) continue;
       batch.push({ lineId: lineNo, text });
       if (batch.length >= deps.batchLines) {
-        p = await commit(deps, job, p, batch, false, level);
+        ahead.push(prepare(batch));
         batch = [];
-        if (deps.stopping()) return p;
+        if (ahead.length >= depth) {
+          await commitNext(false);
+          if (deps.stopping()) return p;
+        }
       }
     }
   } catch (e) {
@@ -161,13 +178,21 @@ async function importFile(deps: RunnerDeps, job: JobRow, input: S3Location, star
     lines.close();
     stream.destroy();
   }
-  return commit(deps, job, p, batch, true, level);
+  ahead.push(prepare(batch));
+  while (ahead.length > 1) {
+    await commitNext(false);
+    if (deps.stopping()) return p;
+  }
+  await commitNext(true);
+  return p;
 }
 
-/** One transaction: the batch's resources, their result records and the new progress point. */
-async function commit(deps: RunnerDeps, job: JobRow, p: ImportProgress, batch: { lineId: number; text: string }[],
-  fileEnd: boolean, level: ValidationLevel): Promise<ImportProgress> {
-  const began = performance.now();
+/**
+ * One transaction: the batch's resources, their result records and the new progress point.
+ * `since`: when the previous progress point was reached (the time in between is counted as work).
+ */
+async function commit(deps: RunnerDeps, job: JobRow, p: ImportProgress, batch: PreparedLine[],
+  fileEnd: boolean, level: ValidationLevel, since: number): Promise<ImportProgress> {
   const attempt = (careful: boolean) => deps.db.batched(() => {
     const next: ImportProgress = { ...p };
     const ctx: FhirContext = {
@@ -175,10 +200,10 @@ async function commit(deps: RunnerDeps, job: JobRow, p: ImportProgress, batch: {
       base: datastoreEndpoint(deps.config, job.datastoreId), now: deps.clock.now(), ids: deps.ids, validationLevel: level,
       strictSearch: false, bundleEntryLimit: deps.config.fhirBundleEntryLimit, authorizeEntry: () => undefined,
     };
-    for (const { lineId, text } of batch) {
-      next.line = lineId;
-      if (text.trim() === '') continue;
-      const r = importLine(ctx, lineId, text, careful);
+    for (const line of batch) {
+      next.line = line.lineId;
+      if (line.kind === 'blank') continue;
+      const r = importLine(ctx, line, careful);
       next.resourcesScanned++;
       if (r.ok) {
         next.resourcesImported++;
@@ -190,9 +215,9 @@ async function commit(deps: RunnerDeps, job: JobRow, p: ImportProgress, batch: {
         next.customerErrors++;
         next.fileErrors++;
       }
-      deps.jobs.addResult(job.jobId, p.fileIndex, lineId, r.ok, r.record);
+      deps.jobs.addResult(job.jobId, p.fileIndex, line.lineId, r.ok, r.record);
     }
-    next.activeMs += performance.now() - began;
+    next.activeMs += performance.now() - since;
     if (fileEnd) {
       next.scannedFiles++;
       next.scannedBytes += p.files[p.fileIndex]!.size;
