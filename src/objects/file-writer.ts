@@ -31,8 +31,9 @@ export class FileWriter {
   /** Cached: chunks gathered for the next writev. */
   private gathered: Buffer[] = [];
   private gatheredBytes = 0;
-  /** A page-cache write in flight (the descriptor must not be closed under it). */
-  private cachedWrite: Promise<void> = Promise.resolve();
+  /** Every write in flight: no descriptor may be closed (and its number reused) under one. */
+  private readonly writes = new Set<Promise<void>>();
+  private aborted = false;
 
   /** `direct: false` keeps every byte in the page cache (for a file read back soon). */
   constructor(private readonly fd: number, private readonly path: string, private readonly direct = true) {}
@@ -64,15 +65,26 @@ export class FileWriter {
       return;
     }
     await this.inFlight;
-    if (this.filled > 0) await writeFullyAt(this.fd, this.batch!.subarray(0, this.filled), this.position);
+    if (this.filled > 0) await this.writeAt(this.fd, this.batch!.subarray(0, this.filled), this.position);
     this.release();
   }
 
-  /** The body failed: waits for the writes in flight, then lets go of everything but `fd`. */
+  /** The body failed: starts no more writes, waits for those in flight, then lets go of
+   * everything but `fd`. */
   async abort(): Promise<void> {
-    await this.inFlight?.catch(() => undefined);
-    await this.cachedWrite.catch(() => undefined);
+    this.aborted = true;
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
     this.release();
+  }
+
+  /** Starts a write of `bytes` at `at` on `fd`, tracked until it settles. */
+  private writeAt(fd: number, bytes: Buffer, at: number): Promise<void> {
+    if (this.aborted) return Promise.reject(new Error('the file is being abandoned'));
+    const write = writeFullyAt(fd, bytes, at);
+    this.writes.add(write);
+    const untrack = () => this.writes.delete(write);
+    write.then(untrack, untrack);
+    return write;
   }
 
   private release(): void {
@@ -92,9 +104,8 @@ export class FileWriter {
         this.mode = 'cached';
         this.batch = undefined;
         this.filled = 0;
-        await writeFullyAt(this.fd, full, at).finally(() => returnAlignedBatch(full));
-        this.cachedWrite = Promise.resolve();
         this.position = at + DIRECT_BATCH_BYTES;
+        await this.writeAt(this.fd, full, at).finally(() => returnAlignedBatch(full));
         return;
       }
       this.mode = 'direct';
@@ -103,11 +114,18 @@ export class FileWriter {
     this.filled = 0;
     this.position += DIRECT_BATCH_BYTES;
     // The other batch's write is done before this one starts: it is then `spare`, to fill next.
-    await this.inFlight;
-    this.inFlight = this.writeBatch(full, at).then(() => {
+    try {
+      await this.inFlight;
+    } catch (err) {
+      this.batch = full;
+      throw err;
+    }
+    this.inFlight = this.writeBatch(full, at).finally(() => {
       this.spare = full;
       this.inFlight = undefined;
     });
+    // Its failure reaches the next write or finish(); after an abort nobody asks.
+    this.inFlight.catch(() => undefined);
     this.batch = this.spare ?? takeAlignedBatch();
     this.spare = undefined;
     if (!this.batch) {
@@ -120,13 +138,13 @@ export class FileWriter {
   private async writeBatch(batch: Buffer, at: number): Promise<void> {
     if (directIoEnabled()) {
       try {
-        await writeFullyAt(this.directFd!, batch, at);
+        await this.writeAt(this.directFd!, batch, at);
         return;
       } catch (err) {
         if (!directIoRefused(err)) throw err;
       }
     }
-    await writeFullyAt(this.fd, batch, at);
+    await this.writeAt(this.fd, batch, at);
   }
 
   private flushGathered(): Promise<void> {
@@ -136,8 +154,12 @@ export class FileWriter {
     // Cached mode may start after a first batch went out at an explicit position: append after it.
     const at = this.position;
     this.position += chunks.reduce((n, c) => n + c.length, 0);
-    this.cachedWrite = writevAllAt(this.fd, chunks, at);
-    return this.cachedWrite;
+    if (this.aborted) return Promise.reject(new Error('the file is being abandoned'));
+    const write = writevAllAt(this.fd, chunks, at);
+    this.writes.add(write);
+    const untrack = () => this.writes.delete(write);
+    write.then(untrack, untrack);
+    return write;
   }
 }
 

@@ -90,6 +90,16 @@ for (const direct of [true, false]) {
       }
     });
 
+    it('are written exactly by more writers at once than there are aligned batches', async () => {
+      const dir = tempDir(parent);
+      const bodies = Array.from({ length: 72 }, () => randomBytes(2 * MiB + 5));
+      const files = await Promise.all(bodies.map((bytes, i) => writeStagingFile(join(dir, `${i}.data`), chunked(bytes, [65536]))));
+      files.forEach((file, i) => {
+        assert.equal(file.md5Hex, createHash('md5').update(bodies[i]!).digest('hex'));
+        assert.ok(readFileSync(file.path).equals(bodies[i]!), `writer ${i}`);
+      });
+    });
+
     it('leave nothing behind when the body fails half way', async () => {
       const dir = tempDir(parent);
       const path = join(dir, 'failed.data');

@@ -45,10 +45,19 @@ export class FileRunStream extends Readable {
     this.openDirectFile();
   }
 
-  /** The current file again with O_DIRECT, when this stream reads directly. */
+  /** The current file again with O_DIRECT, when this stream reads directly; where that fails,
+   * for whatever reason, the page cache serves. */
   private openDirectFile(): void {
     if (!this.batch || this.fd === undefined) return;
-    this.directFd = openDirect(`/proc/self/fd/${this.fd}`, constants.O_RDONLY);
+    try {
+      this.directFd = openDirect(`/proc/self/fd/${this.fd}`, constants.O_RDONLY);
+    } catch {
+      this.directFd = undefined;
+    }
+    if (this.directFd === undefined) {
+      returnAlignedBatch(this.batch);
+      this.batch = undefined;
+    }
   }
 
   override _read(): void {
