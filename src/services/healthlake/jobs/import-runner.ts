@@ -52,8 +52,9 @@ function importLine(ctx: FhirContext, line: PreparedLine, careful: boolean): Lin
   if (line.kind !== 'update') return internalError(lineId);
   try {
     const prepared = line.prepared ?? refusalError(line.invalid!);
-    const write = () => updatePrepared(ctx, line.rtype, line.id, prepared);
-    const w = careful ? ctx.repo.db.transaction(write) : write();
+    const w = careful
+      ? ctx.repo.db.transaction(() => updatePrepared(ctx, line.rtype, line.id, prepared))
+      : updatePrepared(ctx, line.rtype, line.id, prepared);
     const jsonBlob = { resourceType: w.rtype, id: w.id, meta: { versionId: String(w.version), lastUpdated: new Date(w.updated).toISOString() } };
     return { ok: true, bytes: line.bytes, record: JSON.stringify({ lineId, UpdateResourceResponse: { jsonBlob, statusCode: w.status } }) };
   } catch (e) {
