@@ -14,6 +14,7 @@ import { updatePrepared, updateResource } from '../../../src/services/healthlake
 import type { ValidationLevel } from '../../../src/services/healthlake/fhir/validation.ts';
 import { prepareLines, refusalError, type PreparedLine } from '../../../src/services/healthlake/jobs/import-prepare.ts';
 import { PreparePool } from '../../../src/services/healthlake/jobs/import-prepare-pool.ts';
+import { mapKeys } from '../../../src/services/healthlake/fhir/packed-rows.ts';
 import { testIds } from '../../helpers/call-context.ts';
 
 function context(level: ValidationLevel): FhirContext {
@@ -109,7 +110,17 @@ describe('import lines prepared apart from the database', () => {
     await pool.whenReady();
     assert.equal(pool.size, 1, 'the worker thread started (it loads TypeScript through tsx)');
     const before = { ...pool.batches };
-    assert.deepEqual(await pool.prepare(lines, 'strict', now), prepareLines(lines, 'strict', now));
-    assert.deepEqual(pool.batches, { thread: before.thread + 1, inline: before.inline });
+    // Rows come back with the repository's key integers in place of the names.
+    const repo = context('strict').repo;
+    const inline = prepareLines(lines, 'strict', now);
+    for (const l of inline) if (l.kind === 'update' && l.prepared) mapKeys(l.prepared.rows, (name) => repo.key(name as string));
+    assert.deepEqual(await pool.prepare(lines, 'strict', now, (name) => repo.key(name)), inline);
+    // Applied, the worker's lines leave what REST PUT leaves.
+    const rest = context('strict');
+    const target = context('strict');
+    const pooled = await pool.prepare(LINES.map((text, i) => ({ lineId: i + 1, text })), 'strict', rest.now.getTime(), (name) => target.repo.key(name));
+    assert.deepEqual(viaPrepared(target, pooled), viaRest(rest));
+    assert.deepEqual(state(target), state(rest));
+    assert.deepEqual(pool.batches, { thread: before.thread + 2, inline: before.inline });
   });
 });

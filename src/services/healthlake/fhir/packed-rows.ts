@@ -3,8 +3,8 @@
  * duplicates, the form the repository writes. One array of plain values is what an import's
  * worker thread hands to the writing thread: cheap to copy between threads, no per-row objects.
  *
- * Layout: for each row, its table's number (INDEX_TABLES order), the index key name, then the
- * table's values (TABLE_ARITY of them).
+ * Layout: for each row, its table's number (INDEX_TABLES order), the index key — its name, or
+ * the repository's integer for the name once resolved — then the table's values (TABLE_ARITY).
  */
 import type { IndexRows } from './indexer.ts';
 
@@ -49,4 +49,9 @@ export function packRows(rows: IndexRows): PackedRows {
     }
   });
   return out;
+}
+
+/** Replaces every row's key (slot) by fn(key), in place. */
+export function mapKeys(rows: PackedRows, fn: (key: string | number) => string | number): void {
+  for (let i = 0; i < rows.length; i += 2 + TABLE_ARITY[INDEX_TABLES[rows[i] as number]!]) rows[i + 1] = fn(rows[i + 1]!);
 }

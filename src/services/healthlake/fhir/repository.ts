@@ -195,7 +195,8 @@ export class FhirRepository {
       const arity = TABLE_ARITY[t];
       // One argument array per table, reused: [store, key, rid, ...values].
       const a = args[n] ??= [store, 0, rid];
-      a[1] = this.key(rows[i + 1] as string);
+      const k = rows[i + 1]!;
+      a[1] = typeof k === 'number' ? k : this.key(k);
       for (let k = 0; k < arity; k++) a[3 + k] = rows[i + 2 + k]!;
       this.db.stmt(INSERT_SQL[t]).run(a);
       i += 2 + arity;

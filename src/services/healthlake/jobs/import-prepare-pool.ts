@@ -10,7 +10,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { ValidationLevel } from '../fhir/validation.ts';
-import { prepareLines, type InputLine, type PreparedLine } from './import-prepare.ts';
+import { prepareLines, resolveKeyNames, type InputLine, type PreparedLine } from './import-prepare.ts';
 import type { PrepareRequest } from './import-prepare-worker.ts';
 
 const THREAD_URL = new URL('./import-prepare-thread.mjs', import.meta.url);
@@ -18,6 +18,7 @@ const IDLE_MS = 30_000;
 
 interface Pending {
   request: PrepareRequest;
+  key: (name: string) => number;
   resolve(lines: PreparedLine[]): void;
 }
 
@@ -29,7 +30,7 @@ interface Slot {
   ready: boolean;
 }
 
-type Reply = { ready: true } | { seq: number; lines: PreparedLine[] } | { seq: number; error: string };
+type Reply = { ready: true } | { seq: number; lines: PreparedLine[]; keyNames: string[] } | { seq: number; error: string };
 
 export class PreparePool {
   private readonly slots: Slot[] = [];
@@ -64,6 +65,7 @@ export class PreparePool {
       if (slot.pending.size === 0) worker.unref();
       if ('lines' in m) {
         this.batches.thread++;
+        resolveKeyNames(m.lines, m.keyNames, p.key);
         p.resolve(m.lines);
       } else {
         this.onWorkerError(new Error(m.error));
@@ -104,8 +106,11 @@ export class PreparePool {
     return this.slots.filter((s) => !s.dead).length;
   }
 
-  /** Prepared lines, in input order; never rejects (a failed worker's batch is prepared inline). */
-  prepare(lines: InputLine[], level: ValidationLevel, now: number): Promise<PreparedLine[]> {
+  /**
+   * Prepared lines, in input order; never rejects (a failed worker's batch is prepared inline).
+   * `key`: the writing database's integer for an index key name (rows come back resolved).
+   */
+  prepare(lines: InputLine[], level: ValidationLevel, now: number, key: (name: string) => number): Promise<PreparedLine[]> {
     const request: PrepareRequest = { seq: ++this.seq, lines, level, now };
     const live = this.slots.filter((s) => !s.dead);
     // Until a worker has loaded the definitions (about half a second) the job's thread has
@@ -113,7 +118,7 @@ export class PreparePool {
     if (!live.some((s) => s.ready)) return Promise.resolve(this.inline(request));
     const slot = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
     return new Promise((resolve) => {
-      slot.pending.set(request.seq, { request, resolve });
+      slot.pending.set(request.seq, { request, key, resolve });
       slot.worker.ref(); // a batch in flight keeps the process alive
       try {
         slot.worker.postMessage(request);

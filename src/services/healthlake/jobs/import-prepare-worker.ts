@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { fhirDefinitions } from '../fhir/definitions.ts';
 import type { ValidationLevel } from '../fhir/validation.ts';
-import { prepareLines, type InputLine } from './import-prepare.ts';
+import { internKeyNames, prepareLines, type InputLine } from './import-prepare.ts';
 
 export interface PrepareRequest { seq: number; lines: InputLine[]; level: ValidationLevel; now: number }
 
@@ -13,7 +13,9 @@ const port = parentPort!;
 fhirDefinitions(); // load the R4 definitions before the first batch arrives
 port.on('message', (m: PrepareRequest) => {
   try {
-    port.postMessage({ seq: m.seq, lines: prepareLines(m.lines, m.level, m.now) });
+    const lines = prepareLines(m.lines, m.level, m.now);
+    const keyNames = internKeyNames(lines);
+    port.postMessage({ seq: m.seq, lines, keyNames });
   } catch (e) {
     port.postMessage({ seq: m.seq, error: String((e as Error)?.stack ?? e) });
   }

@@ -9,6 +9,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import { FhirError, isFhirError, outcomeFor, type OperationOutcome } from '../fhir/errors.ts';
 import { checkUpdateBody, prepareVersion, type PreparedVersion } from '../fhir/writes.ts';
 import type { ValidationLevel } from '../fhir/validation.ts';
+import { mapKeys } from '../fhir/packed-rows.ts';
 
 const RESOURCE_TYPE = /^[A-Za-z]{1,256}$/;
 
@@ -85,4 +86,31 @@ export function prepareLine(line: InputLine, level: ValidationLevel, now: number
 
 export function prepareLines(lines: InputLine[], level: ValidationLevel, now: number): PreparedLine[] {
   return lines.map((l) => prepareLine(l, level, now));
+}
+
+/**
+ * For the trip to the writing thread: each index key name in the lines' rows becomes its number
+ * in the returned list, so a name crosses once per batch, not once per row (in place).
+ */
+export function internKeyNames(lines: PreparedLine[]): string[] {
+  const numbers = new Map<string, number>();
+  const names: string[] = [];
+  for (const line of lines) {
+    if (line.kind !== 'update' || !line.prepared) continue;
+    mapKeys(line.prepared.rows, (name) => {
+      let n = numbers.get(name as string);
+      if (n === undefined) {
+        n = names.push(name as string) - 1;
+        numbers.set(name as string, n);
+      }
+      return n;
+    });
+  }
+  return names;
+}
+
+/** Back on the writing thread: the numbers of internKeyNames become the repository's keys. */
+export function resolveKeyNames(lines: PreparedLine[], names: string[], key: (name: string) => number): void {
+  const keys = names.map(key);
+  for (const line of lines) if (line.kind === 'update' && line.prepared) mapKeys(line.prepared.rows, (n) => keys[n as number]!);
 }

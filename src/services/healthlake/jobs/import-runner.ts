@@ -146,7 +146,7 @@ async function importFile(deps: RunnerDeps, job: JobRow, input: S3Location, star
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   const prepare = (batch: InputLine[]): Promise<PreparedLine[]> => {
     const now = deps.clock.now().getTime();
-    return pool ? pool.prepare(batch, level, now) : Promise.resolve(prepareLines(batch, level, now));
+    return pool ? pool.prepare(batch, level, now, (name) => deps.repo.key(name)) : Promise.resolve(prepareLines(batch, level, now));
   };
   // Batches prepared or being prepared, oldest first: enough to keep every worker busy.
   const ahead: Promise<PreparedLine[]>[] = [];
