@@ -97,8 +97,10 @@ export async function startServer(requested: Config, options: StartOptions = {})
   const s3 = s3Service(db, config, createObjectStore(config));
   await s3.recover();
   const buckets: TrailBuckets = s3.buckets;
+  // Delivery reads committed events only, through a connection of its own.
+  const deliveryReader = db.openReader();
   const delivery = new TrailDelivery({
-    db, committedEvents: new EventStore(db.openReader()), trails, files: new DeliveryStore(db), keys: signingKeys,
+    db, committedEvents: new EventStore(deliveryReader), trails, files: new DeliveryStore(db), keys: signingKeys,
     buckets, topics, clock, log, options: {
       intervalSeconds: config.deliveryIntervalSeconds, digestIntervalSeconds: config.digestIntervalSeconds,
       maxFileBytes: config.logFileMaxBytes, organization,
@@ -155,8 +157,10 @@ export async function startServer(requested: Config, options: StartOptions = {})
       webConsole.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      events.close();
-      db.close();
+      // Awaited: their threads close files of the data directory until they end.
+      await events.close();
+      await deliveryReader.close();
+      await db.close();
     },
   };
   delivery.start();

@@ -159,10 +159,11 @@ export class EventStore {
     this.lookupIndex().caughtUp();
   }
 
-  /** Stops the lookup index (its worker, connections). */
-  close(): void {
-    this.index?.close();
+  /** Stops the lookup index (its worker, connections); resolves once they have closed. */
+  close(): Promise<void> {
+    const closed = this.index?.close() ?? Promise.resolve();
     this.index = undefined;
+    return closed;
   }
 
   /** Events after `seq` in the order they were recorded, all categories (trail delivery). */

@@ -9,6 +9,8 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 
 const AUTOCHECKPOINT_PAGES = 4000;
+/** How long stop() waits for the worker to end on its own before terminating it. */
+const STOP_GRACE_MS = 5000;
 
 // Plain CommonJS evaluated in the worker: no TypeScript loader is needed there.
 const WORKER_SOURCE = `
@@ -25,11 +27,14 @@ parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.cl
 export class Checkpointer {
   private readonly worker: Worker;
   private stopped = false;
+  /** Resolves once the worker thread has ended (its connection closed). */
+  private readonly exited: Promise<void>;
 
   constructor(file: string, setAutocheckpoint: (pages: number) => void, intervalMs = 200) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
     this.worker.unref();
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     setAutocheckpoint(0);
     const fallBack = (): void => {
       if (!this.stopped) setAutocheckpoint(AUTOCHECKPOINT_PAGES);
@@ -38,10 +43,17 @@ export class Checkpointer {
     this.worker.on('exit', fallBack);
   }
 
-  /** Asks the worker to close its connection and end (it finishes on its own). */
-  stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.worker.postMessage('close');
+  /** Asks the worker to close its connection and end; resolves once it has (its files are
+   * then left alone: a data directory can be removed). */
+  stop(): Promise<void> {
+    if (!this.stopped) {
+      this.stopped = true;
+      // Held by the event loop until it has ended, so the exit can be awaited.
+      this.worker.ref();
+      this.worker.postMessage('close');
+      // A checkpoint stuck on the disk must not hold a shutdown forever.
+      setTimeout(() => void this.worker.terminate(), STOP_GRACE_MS).unref();
+    }
+    return this.exited;
   }
 }

@@ -123,9 +123,12 @@ export class Db {
     return committed;
   }
 
-  close(): void {
-    this.checkpointer?.stop();
+  /** Closes the connection at once; the promise resolves when the checkpointer thread has
+   * closed its own too (await it before removing the database's files). */
+  close(): Promise<void> {
+    const stopped = this.checkpointer?.stop() ?? Promise.resolve();
     this.sql.close();
+    return stopped;
   }
 
   private migrate(): void {

@@ -34,12 +34,15 @@ const { openIndex } = require('./indexer.cjs') as { openIndex(driver: typeof Dat
 
 /** How long a query waits for the worker to catch up before answering a retryable error. */
 const SYNC_TIMEOUT_MS = 10_000;
+/** How long close() waits for the worker to end on its own before terminating it. */
+const CLOSE_GRACE_MS = 5000;
 
 export interface LookupIndex {
   /** A connection to the index database that has every event committed so far. */
   caughtUp(): Database.Database;
   purgeBefore(cutoff: number): void;
-  close(): void;
+  /** Resolves once every connection and thread of the index has closed. */
+  close(): Promise<void>;
 }
 
 /** The index database's file for a main database file. */
@@ -69,9 +72,10 @@ export class InlineLookupIndex implements LookupIndex {
     this.indexer.purgeBefore(cutoff);
   }
 
-  close(): void {
+  close(): Promise<void> {
     this.indexer.close();
     if (this.ownsLog) this.log.close();
+    return Promise.resolve();
   }
 }
 
@@ -82,7 +86,9 @@ export class WorkerLookupIndex implements LookupIndex {
   private ticket = 0;
   private reader: Database.Database | undefined;
   private fallback: InlineLookupIndex | undefined;
-  private closed = false;
+  private closed: Promise<void> | undefined;
+  /** Resolves once the worker thread has ended. */
+  private readonly exited: Promise<void>;
   /** The index database's WAL checkpoints, in a thread of their own: inside the worker's commits
    * they would make a waiting LookupEvents wait for the checkpoint's fsync too. */
   private readonly checkpointer: Checkpointer;
@@ -94,6 +100,7 @@ export class WorkerLookupIndex implements LookupIndex {
       execArgv: [],
     });
     this.worker.unref();
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('message', (m: { error?: string }) => {
       if (m.error) process.emitWarning(`lookup index worker failed, indexing inline: ${m.error}`);
     });
@@ -138,13 +145,18 @@ export class WorkerLookupIndex implements LookupIndex {
     else this.worker.postMessage({ purgeBefore: cutoff });
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.checkpointer.stop();
-    this.reader?.close();
-    this.fallback?.close();
-    this.worker.postMessage({ close: true });
+  close(): Promise<void> {
+    if (!this.closed) {
+      const checkpointerStopped = this.checkpointer.stop();
+      this.reader?.close();
+      const fallbackClosed = this.fallback?.close();
+      // Held by the event loop until it has ended, so the exit can be awaited.
+      this.worker.ref();
+      this.worker.postMessage({ close: true });
+      setTimeout(() => void this.worker.terminate(), CLOSE_GRACE_MS).unref();
+      this.closed = Promise.all([checkpointerStopped, fallbackClosed, this.exited]).then(() => undefined);
+    }
+    return this.closed;
   }
 
   private openReader(): Database.Database {
