@@ -259,6 +259,27 @@ describe('HealthLake FHIR search', () => {
     assert.deepEqual(secondViaPost.json.entry.map((e: any) => e.resource.id), secondViaGet.json.entry.map((e: any) => e.resource.id));
   });
 
+  it('lists a resource matching one criterion several times once, on every page', async () => {
+    // Three codings share one code (two systems), so `code=X` matches three index rows of each.
+    for (const n of [1, 2, 3]) {
+      await put({ resourceType: 'Observation', id: `dup${n}`, status: 'final', subject: { reference: 'Patient/p3' },
+        code: { coding: [{ system: LOINC, code: 'dup-1' }, { system: 'urn:other', code: 'dup-1' }, { system: 'urn:third', code: 'dup-1' }] } });
+    }
+    assert.deepEqual(await ids_('Observation?code=dup-1'), ['dup1', 'dup2', 'dup3']);
+    assert.deepEqual(await ids_(`Observation?code=dup-1,${LOINC}|dup-1`), ['dup1', 'dup2', 'dup3']);
+    const seen: string[] = [];
+    let res = await fhir.get('Observation?code=dup-1&_count=1');
+    for (;;) {
+      assert.equal(res.status, 200, res.text);
+      seen.push(...res.json.entry.map((e: any) => e.resource.id));
+      const next = res.json.link.find((l: any) => l.relation === 'next');
+      if (!next) break;
+      res = await fhir.get(next.url);
+    }
+    assert.deepEqual(seen, ['dup1', 'dup2', 'dup3']);
+    for (const n of [1, 2, 3]) await fhir.delete(`Observation/dup${n}`);
+  });
+
   it('search results follow writes at once (indexes maintained on every write)', async () => {
     assert.deepEqual(await sorted('Patient?family=Brown'), ['p3']);
     const p3 = (await fhir.get('Patient/p3')).json;

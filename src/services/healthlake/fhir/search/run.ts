@@ -49,7 +49,7 @@ export function executeSearch(ctx: FhirContext, input: SearchRequestInput, optio
   const { params, page } = searchParams(input);
   const query = parseSearch(input.resourceType, params, { strict: ctx.strictSearch });
   const sql = new SearchSql(ctx.store, (n) => ctx.repo.key(n), ctx.now.getTime());
-  const { set, filter, everything } = sql.plan(query.resourceType, query.criteria);
+  const { set, keyset, filter, everything } = sql.plan(query.resourceType, query.criteria);
 
   let total: number | undefined;
   if (query.total === 'accurate' || query.summary === 'count') {
@@ -64,8 +64,9 @@ export function executeSearch(ctx: FhirContext, input: SearchRequestInput, optio
     let rids: number[];
     if (query.sort.length === 0) {
       // Keyset paging in rid order; the cursor also lets SQLite merge index sets in rid order.
-      rids = (ctx.repo.prepared(`SELECT m.rid AS rid FROM (${set.sql}) m WHERE ${filter.sql} AND m.rid > ? ORDER BY m.rid LIMIT ?`)
-        .all(...set.args, ...filter.args, page?.a ?? 0, query.count + 1) as { rid: number }[]).map((r) => r.rid);
+      const distinct = keyset.distinct ? 'DISTINCT ' : '';
+      rids = (ctx.repo.prepared(`SELECT ${distinct}m.rid AS rid FROM (${keyset.sql}) m WHERE ${filter.sql} AND m.rid > ? ORDER BY m.rid LIMIT ?`)
+        .all(...keyset.args, ...filter.args, page?.a ?? 0, query.count + 1) as { rid: number }[]).map((r) => r.rid);
     } else {
       rids = sortedPage(ctx, sql, query, { set, filter, everything }, offset, query.count + 1);
     }

@@ -10,6 +10,11 @@ export interface SqlPart {
   args: unknown[];
 }
 
+/** The matches for keyset paging: `distinct` when the page query must drop repeated rids itself. */
+export interface KeysetPart extends SqlPart {
+  distinct: boolean;
+}
+
 /** Resolves index key names to their integers (FhirRepository.key). */
 export type KeyOf = (name: string) => number;
 
@@ -285,7 +290,7 @@ export class SearchSql {
    * conditions left over (:not, :missing) on `m.rid`. Rows of the resources table are read only
    * for the page that is returned.
    */
-  plan(type: string, criteria: Criterion[]): { set: SqlPart; filter: SqlPart; everything: boolean } {
+  plan(type: string, criteria: Criterion[]): { set: SqlPart; keyset: KeysetPart; filter: SqlPart; everything: boolean } {
     const sets: (SqlPart & { unique?: boolean })[] = [];
     const filters: SqlPart[] = [];
     for (const c of criteria) {
@@ -315,11 +320,17 @@ export class SearchSql {
       const r = this.alias();
       sets.push({ sql: `SELECT ${r}.rid AS rid FROM fhir_resources ${r} WHERE ${r}.store = ? AND ${r}.rtype = ? AND ${r}.deleted = 0`, args: [this.store, type], unique: true });
     }
-    const set = sets.length === 1
-      ? { sql: sets[0]!.unique ? sets[0]!.sql : `SELECT DISTINCT rid FROM (${sets[0]!.sql})`, args: sets[0]!.args }
+    const single = sets.length === 1 ? sets[0]! : undefined;
+    const set = single
+      ? { sql: single.unique ? single.sql : `SELECT DISTINCT rid FROM (${single.sql})`, args: single.args }
       : { sql: sets.map((x) => x.sql).join(' INTERSECT '), args: sets.flatMap((x) => x.args) };
+    // One index set unwrapped: with DISTINCT in the page query itself SQLite reads the page off
+    // the index in rid order; wrapped, it first sorted every match in a temporary b-tree
+    // (~3x the time of a 1,000-match token search's page).
+    const keyset = single && !single.unique ? { sql: single.sql, args: single.args, distinct: true } : { ...set, distinct: false };
     return {
       set,
+      keyset,
       everything: everything && filters.length === 0,
       filter: { sql: filters.length > 0 ? filters.map((f) => f.sql).join(' AND ') : '1', args: filters.flatMap((f) => f.args) },
     };
