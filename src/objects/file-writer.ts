@@ -79,8 +79,14 @@ export class FileWriter {
 
   /** Starts a write of `bytes` at `at` on `fd`, tracked until it settles. */
   private writeAt(fd: number, bytes: Buffer, at: number): Promise<void> {
+    return this.tracked(() => writeFullyAt(fd, bytes, at));
+  }
+
+  /** Starts a write unless the file is being abandoned, and tracks it until it settles (abort
+   * waits for every tracked write before the descriptors may close). */
+  private tracked(start: () => Promise<void>): Promise<void> {
     if (this.aborted) return Promise.reject(new Error('the file is being abandoned'));
-    const write = writeFullyAt(fd, bytes, at);
+    const write = start();
     this.writes.add(write);
     const untrack = () => this.writes.delete(write);
     write.then(untrack, untrack);
@@ -154,12 +160,7 @@ export class FileWriter {
     // Cached mode may start after a first batch went out at an explicit position: append after it.
     const at = this.position;
     this.position += chunks.reduce((n, c) => n + c.length, 0);
-    if (this.aborted) return Promise.reject(new Error('the file is being abandoned'));
-    const write = writevAllAt(this.fd, chunks, at);
-    this.writes.add(write);
-    const untrack = () => this.writes.delete(write);
-    write.then(untrack, untrack);
-    return write;
+    return this.tracked(() => writevAllAt(this.fd, chunks, at));
   }
 }
 

@@ -7,10 +7,9 @@
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import { endWorker, exitOf } from './worker-ending.ts';
 
 const AUTOCHECKPOINT_PAGES = 4000;
-/** How long stop() waits for the worker to end on its own before terminating it. */
-const STOP_GRACE_MS = 5000;
 
 // Plain CommonJS evaluated in the worker: no TypeScript loader is needed there.
 const WORKER_SOURCE = `
@@ -34,7 +33,7 @@ export class Checkpointer {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
     this.worker.unref();
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    this.exited = exitOf(this.worker);
     setAutocheckpoint(0);
     const fallBack = (): void => {
       if (!this.stopped) setAutocheckpoint(AUTOCHECKPOINT_PAGES);
@@ -46,14 +45,8 @@ export class Checkpointer {
   /** Asks the worker to close its connection and end; resolves once it has (its files are
    * then left alone: a data directory can be removed). */
   stop(): Promise<void> {
-    if (!this.stopped) {
-      this.stopped = true;
-      // Held by the event loop until it has ended, so the exit can be awaited.
-      this.worker.ref();
-      this.worker.postMessage('close');
-      // A checkpoint stuck on the disk must not hold a shutdown forever.
-      setTimeout(() => void this.worker.terminate(), STOP_GRACE_MS).unref();
-    }
-    return this.exited;
+    if (this.stopped) return this.exited;
+    this.stopped = true;
+    return endWorker(this.worker, 'close', this.exited);
   }
 }

@@ -19,6 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { AwsError } from '../../core/aws-error.ts';
 import type { Db } from '../../storage/db.ts';
 import { Checkpointer } from '../../storage/checkpointer.ts';
+import { endWorker, exitOf } from '../../storage/worker-ending.ts';
 
 interface Indexer {
   db: Database.Database;
@@ -34,8 +35,6 @@ const { openIndex } = require('./indexer.cjs') as { openIndex(driver: typeof Dat
 
 /** How long a query waits for the worker to catch up before answering a retryable error. */
 const SYNC_TIMEOUT_MS = 10_000;
-/** How long close() waits for the worker to end on its own before terminating it. */
-const CLOSE_GRACE_MS = 5000;
 
 export interface LookupIndex {
   /** A connection to the index database that has every event committed so far. */
@@ -100,7 +99,7 @@ export class WorkerLookupIndex implements LookupIndex {
       execArgv: [],
     });
     this.worker.unref();
-    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+    this.exited = exitOf(this.worker);
     this.worker.on('message', (m: { error?: string }) => {
       if (m.error) process.emitWarning(`lookup index worker failed, indexing inline: ${m.error}`);
     });
@@ -150,11 +149,8 @@ export class WorkerLookupIndex implements LookupIndex {
       const checkpointerStopped = this.checkpointer.stop();
       this.reader?.close();
       const fallbackClosed = this.fallback?.close();
-      // Held by the event loop until it has ended, so the exit can be awaited.
-      this.worker.ref();
-      this.worker.postMessage({ close: true });
-      setTimeout(() => void this.worker.terminate(), CLOSE_GRACE_MS).unref();
-      this.closed = Promise.all([checkpointerStopped, fallbackClosed, this.exited]).then(() => undefined);
+      const workerEnded = endWorker(this.worker, { close: true }, this.exited);
+      this.closed = Promise.all([checkpointerStopped, fallbackClosed, workerEnded]).then(() => undefined);
     }
     return this.closed;
   }
