@@ -81,40 +81,50 @@ export function userIdentityOf(p: Principal): Record<string, unknown> {
 
 export function buildRecord(input: RecordInput): CloudTrailRecord {
   const category = input.eventCategory ?? 'Management';
-  const withArn = input.resources.filter((r) => r.arn);
-  // Key order is AWS's; undefined entries are dropped (CloudTrail omits fields that do not apply).
-  const fields: [string, unknown][] = [
-    ['eventVersion', input.eventVersion],
-    ['userIdentity', userIdentityOf(input.principal)],
-    ['eventTime', isoSeconds(input.eventTime)],
-    ['eventSource', input.eventSource],
-    ['eventName', input.eventName],
-    ['awsRegion', input.awsRegion],
-    ['sourceIPAddress', input.sourceIp],
-    ['userAgent', truncate(input.userAgent)],
-    ['errorCode', truncate(input.error?.code)],
-    ['errorMessage', truncate(input.error?.message)],
-    ['requestParameters', input.requestParameters],
-    ['responseElements', input.error || input.readOnly ? null : input.responseElements],
-    ['additionalEventData', input.additionalEventData],
-    ['requestID', input.requestId],
-    ['eventID', input.eventId],
-    ['readOnly', input.readOnly],
-    ['resources', withArn.length > 0
-      ? withArn.map((r) => (r.accountId === null
-        ? { type: r.type, ARN: r.arn! }
-        : { accountId: r.accountId ?? input.recipientAccountId, type: r.type, ARN: r.arn! }))
-      : undefined],
-    ['eventType', input.eventType ?? 'AwsApiCall'],
-    ['managementEvent', category === 'Management'],
-    ['recipientAccountId', input.recipientAccountId],
-    ['eventCategory', category],
-    ['sessionCredentialFromConsole', input.principal.fromConsole ? 'true' : undefined],
-    ['tlsDetails', input.hostHeader ? { clientProvidedHostHeader: input.hostHeader } : undefined],
-  ];
-  const record: Record<string, unknown> = {};
-  for (const [k, v] of fields) if (v !== undefined) record[k] = v;
+  // Key order is AWS's; fields that do not apply are left out (CloudTrail omits them). Built
+  // field by field in that order: the record is made on every call.
+  const record: Record<string, unknown> = {
+    eventVersion: input.eventVersion,
+    userIdentity: userIdentityOf(input.principal),
+    eventTime: isoSeconds(input.eventTime),
+    eventSource: input.eventSource,
+    eventName: input.eventName,
+    awsRegion: input.awsRegion,
+    sourceIPAddress: input.sourceIp,
+  };
+  if (input.userAgent !== undefined) record.userAgent = truncate(input.userAgent);
+  if (input.error) {
+    record.errorCode = truncate(input.error.code);
+    record.errorMessage = truncate(input.error.message);
+  }
+  if (input.requestParameters !== undefined) record.requestParameters = input.requestParameters;
+  const responseElements = input.error || input.readOnly ? null : input.responseElements;
+  if (responseElements !== undefined) record.responseElements = responseElements;
+  if (input.additionalEventData !== undefined) record.additionalEventData = input.additionalEventData;
+  record.requestID = input.requestId;
+  record.eventID = input.eventId;
+  record.readOnly = input.readOnly;
+  const resources = resourcesOf(input.resources, input.recipientAccountId);
+  if (resources) record.resources = resources;
+  record.eventType = input.eventType ?? 'AwsApiCall';
+  record.managementEvent = category === 'Management';
+  record.recipientAccountId = input.recipientAccountId;
+  record.eventCategory = category;
+  if (input.principal.fromConsole) record.sessionCredentialFromConsole = 'true';
+  if (input.hostHeader) record.tlsDetails = { clientProvidedHostHeader: input.hostHeader };
   return record as unknown as CloudTrailRecord;
+}
+
+/** The record's resources: those with an ARN, in the account given or the recipient's. */
+function resourcesOf(refs: ResourceRef[], recipientAccountId: string): CloudTrailRecord['resources'] {
+  let out: NonNullable<CloudTrailRecord['resources']> | undefined;
+  for (const r of refs) {
+    if (!r.arn) continue;
+    (out ??= []).push(r.accountId === null
+      ? { type: r.type, ARN: r.arn }
+      : { accountId: r.accountId ?? recipientAccountId, type: r.type, ARN: r.arn });
+  }
+  return out;
 }
 
 /** A console sign-in attempt (AwsConsoleSignIn) as the console's sign-in records it. */

@@ -52,7 +52,8 @@ export class Recorder {
       requestParameters: provider.requestParameters
         ? provider.requestParameters(operation.name, input, ctx)
         : toEventParameters(model, operation.input, input),
-      responseElements: !outcome.output ? null : provider.responseElements
+      // Read-only and failed calls log no responseElements (buildRecord writes null): not built.
+      responseElements: !outcome.output || readOnly ? null : provider.responseElements
         ? provider.responseElements(operation.name, outcome.output, ctx)
         : toEventParameters(model, operation.output, outcome.output),
       additionalEventData: ctx.additionalEventData,

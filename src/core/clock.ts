@@ -37,10 +37,17 @@ export const randomIds: IdSource = {
 
 /** CloudTrail/ISO form without milliseconds: 2024-01-01T00:00:00Z. */
 export function isoSeconds(d: Date): string {
+  const second = Math.floor(d.getTime() / 1000);
+  // Every record formats its time: calls in the same second share the text.
+  if (second === lastSecond) return lastIsoSeconds;
   const iso = d.toISOString();
   // Years 0-9999 print as YYYY-MM-DDTHH:MM:SS.sssZ; others carry a sign and more digits.
-  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
+  lastIsoSeconds = iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d{3}Z$/, 'Z');
+  lastSecond = second;
+  return lastIsoSeconds;
 }
+let lastSecond = NaN;
+let lastIsoSeconds = '';
 
 /** RFC 9562 version 7 from a random (version 4) UUID: 48 bits of Unix milliseconds replace its
  * head and the version nibble becomes 7; the variant bits and the remaining 74 random bits stay. */

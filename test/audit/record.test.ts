@@ -46,6 +46,12 @@ describe('record builder', () => {
     assert.equal(Object.keys(r).indexOf('resources'), Object.keys(r).indexOf('readOnly') + 1);
   });
 
+  it('formats the second of each record, whatever order the times come in', () => {
+    const times = ['2024-05-01T10:11:12.999Z', '2024-05-01T10:11:12.001Z', '2024-05-01T10:11:13.000Z', '2024-05-01T10:11:12.500Z', '1999-12-31T23:59:59.999Z'];
+    assert.deepEqual(times.map((t) => buildRecord({ ...base, eventTime: new Date(t) }).eventTime),
+      ['2024-05-01T10:11:12Z', '2024-05-01T10:11:12Z', '2024-05-01T10:11:13Z', '2024-05-01T10:11:12Z', '1999-12-31T23:59:59Z']);
+  });
+
   it('truncates a userAgent above 1 KB and marks console-session calls', () => {
     const r = buildRecord({ ...base, userAgent: 'u'.repeat(5000), principal: { ...root, fromConsole: true } });
     assert.equal(r.userAgent!.length, 1024);
@@ -65,6 +71,8 @@ describe('event parameters from the model', () => {
       B: { type: 'blob' },
       L: { type: 'list', member: { shape: 'Tag' } },
       Tag: { type: 'structure', members: { Key: { shape: 'S' }, Value: { shape: 'S' } } },
+      Labels: { type: 'structure', members: { Labels: { shape: 'M' } } },
+      M: { type: 'map', key: { shape: 'S' }, value: { shape: 'S' } },
     },
   };
 
@@ -78,6 +86,25 @@ describe('event parameters from the model', () => {
   it('is null when nothing is left', () => {
     assert.equal(toEventParameters(model, { shape: 'In' }, {}), null);
     assert.equal(toEventParameters(model, undefined, { a: 1 }), null);
+  });
+
+  it('logs {omitted: true} once the parameters pass 100 KB as JSON text, escapes counted', () => {
+    // 20,000 control characters are 120,000 characters of JSON (\\u0001 each): over the limit.
+    const escaped = '\u0001'.repeat(20_000);
+    assert.deepEqual(toEventParameters(model, { shape: 'In' }, { UserName: escaped }), { omitted: true });
+    // 100,000 plain characters stay under it, and are logged whole.
+    const plain = 'p'.repeat(100_000);
+    assert.deepEqual(toEventParameters(model, { shape: 'In' }, { UserName: plain }), { userName: plain });
+    // Many small values add up: 2,000 tags of 50-character values (~130 KB of JSON).
+    const tags = Array.from({ length: 2_000 }, (_, i) => ({ Key: `k${i}`, Value: 'v'.repeat(50) }));
+    assert.deepEqual(toEventParameters(model, { shape: 'In' }, { Tags: tags }), { omitted: true });
+    assert.ok(Array.isArray(toEventParameters(model, { shape: 'In' }, { Tags: tags.slice(0, 1_000) })?.tags));
+  });
+
+  it('keeps map keys as sent and walks map values', () => {
+    assert.deepEqual(toEventParameters(model, { shape: 'Labels' }, { Labels: { Team: 'a', cost_centre: 'b' } }), { labels: { Team: 'a', cost_centre: 'b' } });
+    const big = Object.fromEntries(Array.from({ length: 3_000 }, (_, i) => [`key-${i}`, 'x'.repeat(30)]));
+    assert.deepEqual(toEventParameters(model, { shape: 'Labels' }, { Labels: big }), { omitted: true });
   });
 
   it('formats midnight and noon like Java', () => {

@@ -1,0 +1,111 @@
+/**
+ * CPU cost of one API call on the request thread without HTTP, audit on against audit off:
+ *   node --import tsx bench/audit-cpu.ts
+ * Builds the server's pipeline (storage, identities, audit, the HealthLake provider) twice over
+ * temporary databases, one with the recorder on and one with it off, and drives each with the
+ * same SigV4-signed requests in group-commit batches of 16 (as 16 connections give), round by
+ * round interleaved. Prints µs of this thread's CPU per call (median of the rounds) and the
+ * share the audit record adds: the part of the foundation's "cost of auditing on writes" that
+ * the request thread pays. BENCH_CPU_ROUNDS=<n>, BENCH_CPU_CALLS=<calls per round>; BENCH_MIN=1
+ * reports the fastest round instead of the median (steadier on a machine busy with other work).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { Hash } from '@smithy/hash-node';
+import { loadConfig } from '../src/config.ts';
+import { randomIds, systemClock } from '../src/core/clock.ts';
+import { Db } from '../src/storage/db.ts';
+import { IdentityStore } from '../src/auth/identities/index.ts';
+import { EventStore } from '../src/audit/event-store.ts';
+import { Recorder } from '../src/audit/recorder.ts';
+import { ApiPipeline } from '../src/http/pipeline.ts';
+import { healthLakeProvider } from '../src/services/healthlake/index.ts';
+import type { HttpRequest } from '../src/wire/types.ts';
+
+const ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 9);
+const CALLS = Number(process.env.BENCH_CPU_CALLS ?? 4000);
+const BATCH = 16;
+const ROOT = { accessKeyId: 'AKIABENCHMARKROOT000', secretAccessKey: 'benchmark/root/secret/key/000000000000000' };
+
+interface Harness { pipeline: ApiPipeline; close(): Promise<void>; dir: string }
+
+function harness(audit: boolean): Harness {
+  const dir = mkdtempSync(join(tmpdir(), 'healthtrail-audit-cpu-'));
+  const config = loadConfig({ HEALTHTRAIL_DATA_DIR: dir, HEALTHTRAIL_AUDIT: String(audit) }, { port: 0, logLevel: 'silent' });
+  const db = new Db(join(dir, 'healthtrail.db'));
+  const identities = new IdentityStore(db, systemClock, randomIds);
+  identities.ensureAccount(config.accountId, ROOT);
+  const events = new EventStore(db);
+  const recorder = new Recorder(events, config.eventVersion, audit);
+  const provider = healthLakeProvider(db, config);
+  const pipeline = new ApiPipeline({
+    config, db, clock: systemClock, ids: randomIds, identities, recorder,
+    providers: new Map([[provider.signingName, provider]]), log: pino({ level: 'silent' }),
+  });
+  return { pipeline, dir, close: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+async function signed(target: string, body: object): Promise<HttpRequest> {
+  const signer = new SignatureV4({ service: 'healthlake', region: 'us-east-1', credentials: ROOT, sha256: Hash.bind(null, 'sha256') });
+  const text = JSON.stringify(body);
+  const s = await signer.sign({
+    method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4599, path: '/',
+    headers: { host: '127.0.0.1:4599', 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target, 'content-length': String(text.length) },
+    body: text,
+  });
+  const headers: Record<string, string> = { 'user-agent': 'autocannon', connection: 'keep-alive' };
+  for (const [k, v] of Object.entries(s.headers)) headers[k.toLowerCase()] = String(v);
+  return { method: 'POST', path: '/', query: '', headers, body: Buffer.from(text) };
+}
+
+async function call(h: Harness, req: HttpRequest, n: number): Promise<void> {
+  const res = await h.pipeline.handle({ req, sourceIp: '127.0.0.1', requestId: `r${n}` }, {});
+  if (res.status !== 200) throw new Error(`${res.status} ${String(res.body)}`);
+}
+
+/** µs of CPU per call over `calls` calls in batches of BATCH. */
+async function perCall(h: Harness, req: HttpRequest, calls: number): Promise<number> {
+  const start = process.cpuUsage();
+  for (let i = 0; i < calls; i += BATCH) {
+    await Promise.all(Array.from({ length: BATCH }, (_, j) => call(h, req, i + j)));
+  }
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / calls;
+}
+
+const pick = (xs: number[]) => [...xs].sort((a, b) => a - b)[process.env.BENCH_MIN ? 0 : Math.floor(xs.length / 2)]!;
+
+const on = harness(true);
+const off = harness(false);
+const setup = async (h: Harness) => {
+  const created = await h.pipeline.handle({ req: await signed('HealthLake.CreateFHIRDatastore', { DatastoreTypeVersion: 'R4', DatastoreName: 'bench' }), sourceIp: '127.0.0.1', requestId: 'c' }, {});
+  const { DatastoreId, DatastoreArn } = JSON.parse(String(created.body)) as { DatastoreId: string; DatastoreArn: string };
+  return {
+    tag: await signed('HealthLake.TagResource', { ResourceARN: DatastoreArn, Tags: [{ Key: 'team', Value: 'bench' }] }),
+    describe: await signed('HealthLake.DescribeFHIRDatastore', { DatastoreId }),
+  };
+};
+const reqOn = await setup(on);
+const reqOff = await setup(off);
+const rows: string[] = [];
+for (const kind of ['tag', 'describe'] as const) {
+  await perCall(on, reqOn[kind], CALLS);
+  await perCall(off, reqOff[kind], CALLS);
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    a.push(await perCall(on, reqOn[kind], CALLS));
+    b.push(await perCall(off, reqOff[kind], CALLS));
+  }
+  const withAudit = pick(a);
+  const without = pick(b);
+  rows.push(`| ${kind === 'tag' ? 'TagResource' : 'DescribeFHIRDatastore'} | ${withAudit.toFixed(1)} | ${without.toFixed(1)} | ${(withAudit - without).toFixed(1)} | ${(100 * (1 - without / withAudit)).toFixed(1)}% |`);
+}
+console.log(`Request-thread CPU per call without HTTP (${ROUNDS} rounds of ${CALLS} calls, batches of ${BATCH}, ${process.env.BENCH_MIN ? 'fastest round' : 'median'}, µs)`);
+console.log('| call | audit on | audit off | audit adds | share of the audited call |\n|---|---|---|---|---|');
+for (const r of rows) console.log(r);
+await on.close();
+await off.close();
