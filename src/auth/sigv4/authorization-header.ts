@@ -30,25 +30,44 @@ const S3_NO_DATE: S3Override = {
   status: 403,
 };
 
-export function fromAuthorizationHeader(req: HttpRequest, auth: string, query: DecodedQuery): SignatureInput {
-  const params = authorizationParams(auth);
+/**
+ * The form every SDK and the CLI send (`, ` or `,` between the three parameters, in this order).
+ * It is tokenized exactly as authorizationParams() would (values are whole tokens: no
+ * whitespace, no comma), so it yields the same three parameters without the split and the
+ * dictionary; anything else goes through authorizationParams() and its error messages.
+ */
+const WELL_FORMED = /^AWS4-HMAC-SHA256 Credential=([^\s,]+)[\s,]+SignedHeaders=([^\s,]+)[\s,]+Signature=([^\s,]+)$/;
+
+export function fromAuthorizationHeader(req: HttpRequest, auth: string, query: DecodedQuery, queryPairs: readonly string[]): SignatureInput {
+  let credentialParam: string | undefined;
+  let signedHeadersParam: string | undefined;
+  let signatureParam: string | undefined;
+  const wellFormed = wellFormedAuthorization(auth);
+  if (wellFormed) {
+    [credentialParam, signedHeadersParam, signatureParam] = wellFormed;
+  } else {
+    const params = authorizationParams(auth);
+    credentialParam = params.Credential;
+    signedHeadersParam = params.SignedHeaders;
+    signatureParam = params.Signature;
+  }
   const amzDateHeader = req.headers['x-amz-date'];
   const dateHeader = amzDateHeader ?? req.headers['date'];
 
-  const missing: string[] = [];
-  if (params.Credential === undefined) missing.push("Authorization header requires 'Credential' parameter.");
-  if (params.Signature === undefined) missing.push("Authorization header requires 'Signature' parameter.");
-  if (params.SignedHeaders === undefined) missing.push("Authorization header requires 'SignedHeaders' parameter.");
-  if (dateHeader === undefined) {
-    missing.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
-  }
-  if (missing.length > 0) {
+  if (credentialParam === undefined || signatureParam === undefined || signedHeadersParam === undefined || dateHeader === undefined) {
+    const missing: string[] = [];
+    if (credentialParam === undefined) missing.push("Authorization header requires 'Credential' parameter.");
+    if (signatureParam === undefined) missing.push("Authorization header requires 'Signature' parameter.");
+    if (signedHeadersParam === undefined) missing.push("Authorization header requires 'SignedHeaders' parameter.");
+    if (dateHeader === undefined) {
+      missing.push("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+    }
     const componentsMissing = missing.length > 1 || dateHeader !== undefined;
     throw incomplete(`${missing.join(' ')} Authorization=${auth}`, {
       s3: componentsMissing ? S3_MALFORMED : S3_NO_DATE,
     });
   }
-  const credential = params.Credential!;
+  const credential = credentialParam;
   const scope = splitCredential(credential);
   if (!scope) {
     throw incomplete(
@@ -88,18 +107,25 @@ export function fromAuthorizationHeader(req: HttpRequest, auth: string, query: D
     );
   }
 
-  const signedHeaders = params.SignedHeaders!.toLowerCase().split(';').filter((h) => h !== '');
+  const signedHeaders = splitSignedHeaders(signedHeadersParam);
   requireSignedHost(signedHeaders);
   return {
     presigned: false,
     scope,
     signedHeaders,
-    signature: params.Signature!,
+    signature: signatureParam,
     amzDate,
     signedAt,
     sessionToken: req.headers['x-amz-security-token'],
     query,
+    queryPairs,
   };
+}
+
+/** [Credential, SignedHeaders, Signature] of the common form, as authorizationParams() reads them; else undefined. */
+export function wellFormedAuthorization(auth: string): [string, string, string] | undefined {
+  const m = WELL_FORMED.exec(auth);
+  return m ? [m[1]!, m[2]!, m[3]!] : undefined;
 }
 
 /**
@@ -107,7 +133,7 @@ export function fromAuthorizationHeader(req: HttpRequest, auth: string, query: D
  * space inside a value shows up as a token without '='. Any other scheme (AWS SigV2, Bearer)
  * is treated as having no SigV4 parameters at all.
  */
-function authorizationParams(auth: string): Record<string, string> {
+export function authorizationParams(auth: string): Record<string, string> {
   const params: Record<string, string> = Object.create(null) as Record<string, string>;
   if (!auth.startsWith(ALGORITHM + ' ') && !auth.startsWith(ALGORITHM + '\t')) return params;
   for (const token of auth.slice(ALGORITHM.length).split(/[\s,]+/)) {
@@ -122,6 +148,19 @@ function authorizationParams(auth: string): Record<string, string> {
     if (params[key] === undefined) params[key] = token.slice(eq + 1);
   }
   return params;
+}
+
+/** `SignedHeaders` lower-cased, split on ';', empty names dropped. */
+export function splitSignedHeaders(param: string): string[] {
+  const lower = param.toLowerCase();
+  const names: string[] = [];
+  for (let start = 0; ; ) {
+    const end = lower.indexOf(';', start);
+    const name = end < 0 ? lower.slice(start) : lower.slice(start, end);
+    if (name !== '') names.push(name);
+    if (end < 0) return names;
+    start = end + 1;
+  }
 }
 
 export function requireSignedHost(signedHeaders: string[], presigned = false): void {

@@ -39,5 +39,5 @@ export function trailerSignature(ctx: ChunkSigningContext, previous: string, tra
 
 /** Constant-time comparison of an expected hex signature with the client's. */
 export function sameSignature(expectedHex: string, provided: string): boolean {
-  return signatureMatches(Buffer.from(expectedHex, 'hex'), provided);
+  return signatureMatches(Buffer.from(expectedHex, 'hex').toString('latin1'), provided);
 }

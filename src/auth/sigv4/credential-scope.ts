@@ -18,10 +18,19 @@ export interface CredentialScope {
 
 /** Splits a Credential value; undefined unless it has exactly 5 slash-delimited parts. */
 export function splitCredential(credential: string): CredentialScope | undefined {
-  const parts = credential.split('/');
-  if (parts.length !== 5) return undefined;
-  const [accessKeyId, date, region, service, terminator] = parts as [string, string, string, string, string];
-  return { accessKeyId, date, region, service, terminator };
+  // credential.split('/') with a length check, without the array (this runs on every request).
+  const a = credential.indexOf('/');
+  const b = a < 0 ? -1 : credential.indexOf('/', a + 1);
+  const c = b < 0 ? -1 : credential.indexOf('/', b + 1);
+  const d = c < 0 ? -1 : credential.indexOf('/', c + 1);
+  if (d < 0 || credential.indexOf('/', d + 1) >= 0) return undefined;
+  return {
+    accessKeyId: credential.slice(0, a),
+    date: credential.slice(a + 1, b),
+    region: credential.slice(b + 1, c),
+    service: credential.slice(c + 1, d),
+    terminator: credential.slice(d + 1),
+  };
 }
 
 /** `yyyymmdd/region/service/aws4_request`, the scope line of the string to sign. */

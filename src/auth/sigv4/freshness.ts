@@ -11,20 +11,19 @@ export const MAX_SKEW_MS = 15 * 60 * 1000;
 export function checkFreshness(input: SignatureInput, now: Date): void {
   const signed = input.signedAt.getTime();
   const t = now.getTime();
-  const base = { presigned: input.presigned, accessKeyId: input.scope.accessKeyId, amzDate: input.amzDate, serverTime: now };
 
   if (signed > t + MAX_SKEW_MS) {
     throw new SigV4Failure(
       'RequestExpired',
       `Signature not yet current: ${input.amzDate} is still later than ${formatAmzDate(new Date(t + MAX_SKEW_MS))} (${formatAmzDate(now)} + 15 min.)`,
-      { ...base, expiry: input.presigned ? 'presign-not-yet-valid' : 'skew', expiresSeconds: input.expiresSeconds, expiresAt: expiresAt(input) },
+      { ...failureBase(input, now), expiry: input.presigned ? 'presign-not-yet-valid' : 'skew', expiresSeconds: input.expiresSeconds, expiresAt: expiresAt(input) },
     );
   }
   if (input.presigned) {
     const end = expiresAt(input)!;
     if (t > end.getTime()) {
       throw new SigV4Failure('RequestExpired', 'Request has expired', {
-        ...base,
+        ...failureBase(input, now),
         expiry: 'presign-expired',
         expiresSeconds: input.expiresSeconds,
         expiresAt: end,
@@ -36,9 +35,14 @@ export function checkFreshness(input: SignatureInput, now: Date): void {
     throw new SigV4Failure(
       'RequestExpired',
       `Signature expired: ${input.amzDate} is now earlier than ${formatAmzDate(new Date(t - MAX_SKEW_MS))} (${formatAmzDate(now)} - 15 min.)`,
-      { ...base, expiry: 'skew' },
+      { ...failureBase(input, now), expiry: 'skew' },
     );
   }
+}
+
+/** What every RequestExpired failure carries (built only on failure: the check runs on every request). */
+function failureBase(input: SignatureInput, now: Date) {
+  return { presigned: input.presigned, accessKeyId: input.scope.accessKeyId, amzDate: input.amzDate, serverTime: now };
 }
 
 function expiresAt(input: SignatureInput): Date | undefined {

@@ -3,15 +3,20 @@
  * sent; when it names a real hash it must also match the body. Without one the body is hashed,
  * except S3 presigned URLs, which always sign UNSIGNED-PAYLOAD.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { HttpRequest } from '../../wire/types.ts';
 import { firstValue } from './query.ts';
 import type { SignatureInput } from './signature-input.ts';
 
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
+/** sha256 of no bytes: the payload hash of every GET. */
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
 export function sha256Hex(body: Buffer): string {
-  return createHash('sha256').update(body).digest('hex');
+  // One-shot: about a third of createHash().update().digest() for a small body, and as fast
+  // for a 10 MiB one (the buffered-body limit).
+  return body.length === 0 ? EMPTY_SHA256 : hash('sha256', body, 'hex');
 }
 
 /**

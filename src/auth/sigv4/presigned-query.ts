@@ -5,7 +5,7 @@
  * AuthorizationQueryParametersError; other services with IncompleteSignature.
  */
 import { parseAmzDate } from './amz-date.ts';
-import { requireSignedHost } from './authorization-header.ts';
+import { requireSignedHost, splitSignedHeaders } from './authorization-header.ts';
 import { ALGORITHM, TERMINATOR, splitCredential } from './credential-scope.ts';
 import { SigV4Failure, incomplete } from './failure.ts';
 import { firstValue, type DecodedQuery } from './query.ts';
@@ -32,7 +32,7 @@ function queryError(message: string, s3Message = message): SigV4Failure {
   });
 }
 
-export function fromPresignedQuery(query: DecodedQuery): SignatureInput {
+export function fromPresignedQuery(query: DecodedQuery, queryPairs: readonly string[]): SignatureInput {
   const algorithm = firstValue(query, 'X-Amz-Algorithm');
   const credential = firstValue(query, 'X-Amz-Credential');
   const amzDate = firstValue(query, 'X-Amz-Date');
@@ -113,7 +113,7 @@ export function fromPresignedQuery(query: DecodedQuery): SignatureInput {
     }
   }
 
-  const signedHeaders = signedHeadersParam.toLowerCase().split(';').filter((h) => h !== '');
+  const signedHeaders = splitSignedHeaders(signedHeadersParam);
   requireSignedHost(signedHeaders, true);
   return {
     presigned: true,
@@ -125,5 +125,6 @@ export function fromPresignedQuery(query: DecodedQuery): SignatureInput {
     expiresSeconds,
     sessionToken: firstValue(query, 'X-Amz-Security-Token'),
     query,
+    queryPairs,
   };
 }

@@ -7,14 +7,35 @@
 export type DecodedQuery = Record<string, string | string[]>;
 
 export function parseQuery(raw: string): DecodedQuery {
+  return queryFromPairs(decodeQueryPairs(raw));
+}
+
+/**
+ * The raw query's parameters decoded, in the order sent, flat: [name, value, name, value, ...].
+ * Empty parameters (`a&&b`) are skipped; a parameter without '=' has the value ''.
+ */
+export function decodeQueryPairs(raw: string): string[] {
+  const pairs: string[] = [];
+  for (let start = 0; start < raw.length; ) {
+    let end = raw.indexOf('&', start);
+    if (end < 0) end = raw.length;
+    if (end > start) {
+      const eq = raw.indexOf('=', start);
+      if (eq < 0 || eq > end) pairs.push(percentDecode(raw.slice(start, end)), '');
+      else pairs.push(percentDecode(raw.slice(start, eq)), percentDecode(raw.slice(eq + 1, end)));
+    }
+    start = end + 1;
+  }
+  return pairs;
+}
+
+/** decodeQueryPairs() grouped by name: repeated names get an array of their values in order. */
+export function queryFromPairs(pairs: readonly string[]): DecodedQuery {
   // No prototype: a parameter named __proto__ or constructor is just a parameter.
   const out: DecodedQuery = Object.create(null) as DecodedQuery;
-  if (raw === '') return out;
-  for (const pair of raw.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    const name = percentDecode(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? '' : percentDecode(pair.slice(eq + 1));
+  for (let i = 0; i < pairs.length; i += 2) {
+    const name = pairs[i]!;
+    const value = pairs[i + 1]!;
     const prev = out[name];
     if (prev === undefined) out[name] = value;
     else if (typeof prev === 'string') out[name] = [prev, value];

@@ -17,4 +17,6 @@ export interface SignatureInput {
   /** The X-Amz-Security-Token the request carries, if any. */
   sessionToken?: string;
   query: DecodedQuery;
+  /** The same parameters in the order sent, flat [name, value, ...] (decodeQueryPairs). */
+  queryPairs: readonly string[];
 }

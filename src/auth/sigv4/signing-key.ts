@@ -2,32 +2,67 @@
  * The derived SigV4 signing key, HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region), service),
  * "aws4_request"), cached per (access key, date, region, service) in a bounded LRU: four HMACs
  * saved on every request after a key's first of the day.
+ *
+ * The request signature itself is an HMAC under that key, on every request. createHmac costs
+ * about twice what the HMAC arithmetic does (an Hmac object, a key object, a Buffer digest), so
+ * the cache also keeps the key's RFC 2104 pads and hmacWithPads() computes
+ *   HMAC(K, m) = SHA256((K ^ opad) || SHA256((K ^ ipad) || m))
+ * with two one-shot crypto.hash() calls over reused scratch buffers. It is HMAC-SHA256 exactly
+ * (test/auth/sigv4.test.ts compares it with createHmac on random keys and messages).
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 const MAX_ENTRIES = 1024;
+/** SHA-256 block size; the pads are one block each. */
+const BLOCK = 64;
 
-interface Entry {
+/** A signing key with its HMAC pads. */
+export interface SigningKey {
+  key: Buffer;
+  /** key ^ 0x36..., key ^ 0x5c... (the key is 32 bytes, shorter than a block: zero-padded). */
+  innerPad: Buffer;
+  outerPad: Buffer;
+}
+
+interface Entry extends SigningKey {
   /** Kept to notice a rotated secret for the same key id. */
   secret: string;
-  key: Buffer;
 }
 
 const cache = new Map<string, Entry>();
 
 export function signingKey(accessKeyId: string, secret: string, date: string, region: string, service: string): Buffer {
-  const id = `${accessKeyId}\n${date}\n${region}\n${service}`;
-  const hit = cache.get(id);
-  if (hit && hit.secret === secret) {
-    cache.delete(id);
-    cache.set(id, hit);
-    return hit.key;
+  return signingKeyWithPads(accessKeyId, secret, date, region, service).key;
+}
+
+/**
+ * The entry used last, which is also the most recent in the LRU order: a run of requests with
+ * the same key (the usual case) skips building the cache id and re-ordering the map.
+ */
+let last: { accessKeyId: string; date: string; region: string; service: string; entry: Entry } | undefined;
+
+export function signingKeyWithPads(accessKeyId: string, secret: string, date: string, region: string, service: string): SigningKey {
+  if (
+    last !== undefined && last.accessKeyId === accessKeyId && last.entry.secret === secret
+    && last.date === date && last.region === region && last.service === service
+  ) {
+    return last.entry;
   }
-  const key = deriveSigningKey(secret, date, region, service);
-  cache.delete(id);
-  cache.set(id, { secret, key });
-  if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  return key;
+  const id = `${accessKeyId}\n${date}\n${region}\n${service}`;
+  let entry = cache.get(id);
+  if (entry && entry.secret === secret) {
+    cache.delete(id);
+    cache.set(id, entry);
+  } else {
+    const key = deriveSigningKey(secret, date, region, service);
+    entry = { secret, key, ...pads(key) };
+    cache.delete(id);
+    cache.set(id, entry);
+    // MAX_ENTRIES > 1, so the entry evicted here is never the one just set (`last`).
+    if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
+  }
+  last = { accessKeyId, date, region, service, entry };
+  return entry;
 }
 
 export function deriveSigningKey(secret: string, date: string, region: string, service: string): Buffer {
@@ -39,6 +74,40 @@ export function deriveSigningKey(secret: string, date: string, region: string, s
 
 export function hmac(key: string | Buffer, data: string): Buffer {
   return createHmac('sha256', key).update(data, 'utf8').digest();
+}
+
+/** The pads of a key no longer than one block (a signing key is a 32-byte HMAC-SHA256). */
+export function pads(key: Buffer): { innerPad: Buffer; outerPad: Buffer } {
+  if (key.length > BLOCK) throw new RangeError('HMAC key longer than the SHA-256 block');
+  const innerPad = Buffer.alloc(BLOCK, 0x36);
+  const outerPad = Buffer.alloc(BLOCK, 0x5c);
+  for (let i = 0; i < key.length; i++) {
+    innerPad[i] = 0x36 ^ key[i]!;
+    outerPad[i] = 0x5c ^ key[i]!;
+  }
+  return { innerPad, outerPad };
+}
+
+/** Scratch for the two hashed inputs; verification is synchronous, so one of each suffices. */
+let inner = Buffer.allocUnsafe(1024);
+const outer = Buffer.allocUnsafe(BLOCK + 32);
+
+/** HMAC-SHA256(key, utf8(data)), as a 32-character latin1 ('binary') string: one char per byte, no Buffer. */
+export function hmacWithPads(key: SigningKey, data: string): string {
+  // At most 3 UTF-8 bytes per UTF-16 code unit. A string to sign is ~150 bytes; a huge one
+  // (a client can put anything in its credential scope) gets its own buffer, not a kept one.
+  const room = BLOCK + data.length * 3;
+  let buf = inner;
+  if (buf.length < room) {
+    buf = Buffer.allocUnsafe(room);
+    if (room <= 8192) inner = buf;
+  }
+  key.innerPad.copy(buf, 0);
+  const n = buf.write(data, BLOCK, 'utf8');
+  const innerHash = hash('sha256', buf.subarray(0, BLOCK + n), 'binary');
+  key.outerPad.copy(outer, 0);
+  outer.write(innerHash, BLOCK, 'latin1');
+  return hash('sha256', outer, 'binary');
 }
 
 /** For tests. */

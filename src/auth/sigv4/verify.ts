@@ -13,7 +13,7 @@ import { locateSignature } from './locate-signature.ts';
 import { UNSIGNED_PAYLOAD, declaredPayloadHash, isUncheckedPayload, sha256Hex } from './payload.ts';
 import { checkSessionToken } from './session-token.ts';
 import { computeSignature, signatureMatches, stringToSign } from './signature.ts';
-import { signingKey } from './signing-key.ts';
+import { signingKeyWithPads } from './signing-key.ts';
 import type { CredentialLookup, SignedRequestInfo } from './types.ts';
 
 /**
@@ -35,29 +35,36 @@ export function verifySigV4(req: HttpRequest, lookup: CredentialLookup, now: Dat
     const message = 'Missing required header for this request: x-amz-content-sha256';
     throw new SigV4Failure('IncompleteSignature', message, { ...detail, s3: { code: 'InvalidRequest', message, status: 400 } });
   }
-  let bodyHash: string | undefined;
-  const hashBody = (): string => (bodyHash ??= sha256Hex(req.body));
   // A streamed body (S3 uploads) is not here yet: its reader checks it against `payload`.
   const streamed = req.bodyStream !== undefined;
-  const payloadHash = declared ?? (presigned && scope.service === 's3' ? UNSIGNED_PAYLOAD : streamed ? '' : hashBody());
+  let bodyHash: string | undefined;
+  let payloadHash: string;
+  if (declared !== undefined) payloadHash = declared;
+  else if (presigned && scope.service === 's3') payloadHash = UNSIGNED_PAYLOAD;
+  else if (streamed) payloadHash = '';
+  else payloadHash = bodyHash = sha256Hex(req.body);
 
   let canonical: string;
   try {
-    canonical = canonicalRequest({ req, query: input.query, service: scope.service, signedHeaders: input.signedHeaders, payloadHash });
+    canonical = canonicalRequest({ req, query: input.query, queryPairs: input.queryPairs, service: scope.service, signedHeaders: input.signedHeaders, payloadHash });
   } catch {
     // Only reachable with input no SigV4 client can have signed (e.g. unencodable text).
     throw new SigV4Failure('SignatureMismatch', MISMATCH, detail);
   }
-  const toSign = stringToSign(input.amzDate, scopeString(scope), canonical);
+  const scopeLine = scopeString(scope);
+  const toSign = stringToSign(input.amzDate, scopeLine, canonical);
 
   const credentials = lookup(scope.accessKeyId);
   if (!credentials) {
-    computeSignature(signingKey(UNKNOWN_KEY_ID, UNKNOWN_KEY_SECRET, scope.date, scope.region, scope.service), toSign);
+    // The same signing-key cache, HMAC and comparison as a known key, so the time taken does
+    // not tell an unknown key from a wrong signature.
+    const stand = signingKeyWithPads(UNKNOWN_KEY_ID, UNKNOWN_KEY_SECRET, scope.date, scope.region, scope.service);
+    signatureMatches(computeSignature(stand, toSign), input.signature);
     throw new SigV4Failure('UnknownKey', 'The security token included in the request is invalid.', detail);
   }
   checkSessionToken(credentials, input.sessionToken, now, detail);
 
-  const key = signingKey(scope.accessKeyId, credentials.secretAccessKey, scope.date, scope.region, scope.service);
+  const key = signingKeyWithPads(scope.accessKeyId, credentials.secretAccessKey, scope.date, scope.region, scope.service);
   if (!signatureMatches(computeSignature(key, toSign), input.signature)) {
     throw new SigV4Failure('SignatureMismatch', MISMATCH, {
       ...detail,
@@ -67,29 +74,30 @@ export function verifySigV4(req: HttpRequest, lookup: CredentialLookup, now: Dat
     });
   }
 
-  if (declared !== undefined && !isUncheckedPayload(declared) && !streamed && declared.toLowerCase() !== hashBody()) {
-    throw new SigV4Failure('PayloadHashMismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", {
-      ...detail,
-      clientSha256: declared,
-      computedSha256: hashBody(),
-    });
+  if (declared !== undefined && !isUncheckedPayload(declared) && !streamed) {
+    bodyHash ??= sha256Hex(req.body);
+    if (declared.toLowerCase() !== bodyHash) {
+      throw new SigV4Failure('PayloadHashMismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", {
+        ...detail,
+        clientSha256: declared,
+        computedSha256: bodyHash,
+      });
+    }
   }
 
-  const signedPayload = declared ?? (presigned && scope.service === 's3' ? UNSIGNED_PAYLOAD : undefined);
-  return {
+  const info: SignedRequestInfo = {
     accessKeyId: scope.accessKeyId,
     service: scope.service,
     region: scope.region,
     signedAt: input.signedAt,
     presigned,
-    ...(credentials.sessionToken !== undefined ? { sessionToken: credentials.sessionToken } : {}),
-    ...(signedPayload !== undefined ? {
-      payload: {
-        declaredSha256: signedPayload,
-        ...(signedPayload.startsWith('STREAMING-AWS4-HMAC-SHA256-')
-          ? { chunks: { signingKey: key, amzDate: input.amzDate, scope: scopeString(scope), seedSignature: input.signature } }
-          : {}),
-      },
-    } : {}),
   };
+  if (credentials.sessionToken !== undefined) info.sessionToken = credentials.sessionToken;
+  const signedPayload = declared ?? (presigned && scope.service === 's3' ? UNSIGNED_PAYLOAD : undefined);
+  if (signedPayload !== undefined) {
+    info.payload = signedPayload.startsWith('STREAMING-AWS4-HMAC-SHA256-')
+      ? { declaredSha256: signedPayload, chunks: { signingKey: key.key, amzDate: input.amzDate, scope: scopeLine, seedSignature: input.signature } }
+      : { declaredSha256: signedPayload };
+  }
+  return info;
 }
