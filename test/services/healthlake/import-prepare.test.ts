@@ -75,7 +75,7 @@ function state(ctx: FhirContext): unknown {
   return {
     resources: all('SELECT rid, rtype, id, version, updated, method, deleted, content FROM fhir_resources ORDER BY rid'),
     history: all('SELECT rtype, id, version, updated, method, deleted, content FROM fhir_history ORDER BY rtype, id, version'),
-    index: Object.fromEntries(INDEX_TABLES.map((t) => [t, all(`SELECT * FROM fhir_idx_${t} ORDER BY rowid`)])),
+    index: Object.fromEntries(INDEX_TABLES.map((t) => [t, all(`SELECT * FROM fhir_idx_${t} ORDER BY rid, key, n`)])),
   };
 }
 

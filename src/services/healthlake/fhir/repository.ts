@@ -36,15 +36,17 @@ const fromRaw = (r: RawResource): StoredResource => ({ ...r, deleted: r.deleted 
 
 export { INDEX_TABLES, type IndexTable } from './packed-rows.ts';
 
+/** Every insert binds store, key, rid and n (the row's number among the resource's rows of its
+ * table: with rid and key the table's primary key, migration 075), then the table's values. */
 const INSERT_SQL: Record<IndexTable, string> = {
-  token: 'INSERT INTO fhir_idx_token (store, key, rid, system, code, display) VALUES (?, ?, ?, ?, ?, ?)',
-  string: 'INSERT INTO fhir_idx_string (store, key, rid, norm, exact) VALUES (?, ?, ?, ?, ?)',
-  reference: 'INSERT INTO fhir_idx_reference (store, key, rid, ref_type, ref_id) VALUES (?, ?, ?, ?, ?)',
-  date: 'INSERT INTO fhir_idx_date (store, key, rid, low, high) VALUES (?, ?, ?, ?, ?)',
-  number: 'INSERT INTO fhir_idx_number (store, key, rid, value) VALUES (?, ?, ?, ?)',
-  quantity: 'INSERT INTO fhir_idx_quantity (store, key, rid, system, code, unit, value) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  uri: 'INSERT INTO fhir_idx_uri (store, key, rid, uri) VALUES (?, ?, ?, ?)',
-  composite: 'INSERT INTO fhir_idx_composite (store, key, rid, a_system, a_code, b_system, b_code, b_num, b_low, b_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  token: 'INSERT INTO fhir_idx_token (store, key, rid, n, system, code, display) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  string: 'INSERT INTO fhir_idx_string (store, key, rid, n, norm, exact) VALUES (?, ?, ?, ?, ?, ?)',
+  reference: 'INSERT INTO fhir_idx_reference (store, key, rid, n, ref_type, ref_id) VALUES (?, ?, ?, ?, ?, ?)',
+  date: 'INSERT INTO fhir_idx_date (store, key, rid, n, low, high) VALUES (?, ?, ?, ?, ?, ?)',
+  number: 'INSERT INTO fhir_idx_number (store, key, rid, n, value) VALUES (?, ?, ?, ?, ?)',
+  quantity: 'INSERT INTO fhir_idx_quantity (store, key, rid, n, system, code, unit, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  uri: 'INSERT INTO fhir_idx_uri (store, key, rid, n, uri) VALUES (?, ?, ?, ?, ?)',
+  composite: 'INSERT INTO fhir_idx_composite (store, key, rid, n, a_system, a_code, b_system, b_code, b_num, b_low, b_high) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
 };
 
 export interface HistoryQuery {
@@ -61,6 +63,8 @@ const PREPARED_LIMIT = 256;
 export class FhirRepository {
   private keys: Map<string, number> | undefined;
   private readonly preparedStatements = new Map<string, Database.Statement>();
+  /** The index tables' INSERT statements, in INDEX_TABLES order. */
+  private inserts: Database.Statement[] | undefined;
 
   constructor(readonly db: Db) {}
 
@@ -188,17 +192,19 @@ export class FhirRepository {
 
   /** Rows come packed and without duplicates (packed-rows.ts). */
   private insertIndex(store: number, rid: number, rows: PackedRows): void {
+    const inserts = this.inserts ??= INDEX_TABLES.map((t) => this.db.stmt(INSERT_SQL[t]));
     const args: (string | number | null)[][] = [];
     for (let i = 0; i < rows.length;) {
       const n = rows[i] as number;
-      const t = INDEX_TABLES[n]!;
-      const arity = TABLE_ARITY[t];
-      // One argument array per table, reused: [store, key, rid, ...values].
-      const a = args[n] ??= [store, 0, rid];
+      const arity = TABLE_ARITY[INDEX_TABLES[n]!];
+      // One argument array per table, reused: [store, key, rid, n, ...values].
+      let a = args[n];
+      if (a) (a[3] as number)++;
+      else a = args[n] = [store, 0, rid, 0];
       const k = rows[i + 1]!;
       a[1] = typeof k === 'number' ? k : this.key(k);
-      for (let k = 0; k < arity; k++) a[3 + k] = rows[i + 2 + k]!;
-      this.db.stmt(INSERT_SQL[t]).run(a);
+      for (let k = 0; k < arity; k++) a[4 + k] = rows[i + 2 + k]!;
+      inserts[n]!.run(a);
       i += 2 + arity;
     }
   }
