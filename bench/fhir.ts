@@ -102,7 +102,7 @@ export function codeOf(i: number): string {
   return `${10_000 + (i % CODES) * 17}-${i % 10}`;
 }
 
-function generatedObservation(i: number): Record<string, unknown> {
+export function generatedObservation(i: number): Record<string, unknown> {
   const code = codeOf(i);
   const day = new Date(Date.UTC(2015, 0, 1) + (i % 3650) * 86_400_000).toISOString();
   return {
