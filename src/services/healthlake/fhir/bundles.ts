@@ -9,7 +9,7 @@ import type { FhirContext } from './context.ts';
 import { badRequest, FhirError, isFhirError } from './errors.ts';
 import { fhirDefinitions } from './definitions.ts';
 import {
-  conditionalUpdate, contentOf, createResource, deleteResource, etag, matching, parseIfMatch, patchResource, readCurrent, updateResource,
+  conditionalUpdate, contentOf, createResource, deleteResource, etag, matching, newResourceId, parseIfMatch, patchResource, readCurrent, updateResource,
   type WriteOutcome,
 } from './writes.ts';
 import { executeSearch } from './search/run.ts';
@@ -202,7 +202,7 @@ function transaction(ctx: FhirContext, entries: BundleEntry[]): EntryResult[] {
     const method = (e.request?.method ?? '').toUpperCase();
     const type = (e.resource as Resource | undefined)?.resourceType;
     if (method === 'POST' && type) {
-      const id = ctx.ids.uuid();
+      const id = newResourceId(ctx);
       preassigned.set(i, id);
       if (e.fullUrl?.startsWith('urn:')) fullUrls.set(e.fullUrl, `${type}/${id}`);
     } else if (method === 'PUT' && type && e.fullUrl?.startsWith('urn:') && e.request?.url) {

@@ -110,9 +110,18 @@ export function matching(ctx: FhirContext, type: string, params: [string, string
   return ctx.repo.byRids(rows.map((r) => r.rid));
 }
 
+/**
+ * A server-assigned id: a UUID whose leading bits are the time (version 7), so that the
+ * resources index by (type, id) grows at its end like the others instead of taking each new id
+ * on a random page (about one page more per create for every COMMIT to write).
+ */
+export function newResourceId(ctx: FhirContext): string {
+  return ctx.ids.timeOrderedUuid(ctx.now);
+}
+
 export function createResource(ctx: FhirContext, body: unknown, type: string, id?: string): WriteOutcome {
   const resource = checkResourceShape(body, type);
-  return store(ctx, resource, id ?? ctx.ids.uuid(), 'POST', undefined);
+  return store(ctx, resource, id ?? newResourceId(ctx), 'POST', undefined);
 }
 
 export function readCurrent(ctx: FhirContext, type: string, id: string): StoredResource {
@@ -175,7 +184,7 @@ export function conditionalUpdate(ctx: FhirContext, body: unknown, type: string,
     if (existing && !existing.deleted) throw conflict(`${type}/${resource.id} exists but does not match the conditional update criteria.`);
     return store(ctx, resource, resource.id, 'PUT', existing);
   }
-  return store(ctx, resource, ctx.ids.uuid(), 'PUT', undefined);
+  return store(ctx, resource, newResourceId(ctx), 'PUT', undefined);
 }
 
 export type PatchKind = 'json-patch' | 'fhirpath-patch';
