@@ -9,7 +9,6 @@ import type { HttpRequest } from '../../wire/types.ts';
 import { parseAmzDate, parseHttpDate, formatAmzDate } from './amz-date.ts';
 import { ALGORITHM, TERMINATOR, splitCredential } from './credential-scope.ts';
 import { SigV4Failure, incomplete, type S3Override } from './failure.ts';
-import type { DecodedQuery } from './query.ts';
 import type { SignatureInput } from './signature-input.ts';
 
 const S3_MALFORMED: S3Override = {
@@ -38,7 +37,7 @@ const S3_NO_DATE: S3Override = {
  */
 const WELL_FORMED = /^AWS4-HMAC-SHA256 Credential=([^\s,]+)[\s,]+SignedHeaders=([^\s,]+)[\s,]+Signature=([^\s,]+)$/;
 
-export function fromAuthorizationHeader(req: HttpRequest, auth: string, query: DecodedQuery, queryPairs: readonly string[]): SignatureInput {
+export function fromAuthorizationHeader(req: HttpRequest, auth: string, queryPairs: readonly string[]): SignatureInput {
   let credentialParam: string | undefined;
   let signedHeadersParam: string | undefined;
   let signatureParam: string | undefined;
@@ -117,7 +116,6 @@ export function fromAuthorizationHeader(req: HttpRequest, auth: string, query: D
     amzDate,
     signedAt,
     sessionToken: req.headers['x-amz-security-token'],
-    query,
     queryPairs,
   };
 }

@@ -36,7 +36,7 @@ import { Hash } from '@smithy/hash-node';
 import type { HeaderBag, IHttpRequest } from '@smithy/protocol-http';
 import { SignatureV4, getCanonicalHeaders } from '@smithy/signature-v4';
 import type { HttpRequest } from '../../wire/types.ts';
-import type { DecodedQuery } from './query.ts';
+import { queryFromPairs } from './query.ts';
 
 class CanonicalRequestBuilder extends SignatureV4 {
   constructor(uriEscapePath: boolean) {
@@ -61,8 +61,7 @@ const literalPath = new CanonicalRequestBuilder(false);
 
 export interface CanonicalInput {
   req: HttpRequest;
-  query: DecodedQuery;
-  /** `query` as decodeQueryPairs() returns it (the same parameters, in the order sent). */
+  /** The query as decodeQueryPairs() returns it: decoded, in the order sent. */
   queryPairs: readonly string[];
   service: string;
   signedHeaders: string[];
@@ -74,7 +73,7 @@ export function canonicalRequest(input: CanonicalInput): string {
 }
 
 /** The canonical request as @smithy/signature-v4 builds it (the reference; any input). */
-export function smithyCanonicalRequest({ req, query, service, signedHeaders, payloadHash }: CanonicalInput): string {
+export function smithyCanonicalRequest({ req, queryPairs, service, signedHeaders, payloadHash }: CanonicalInput): string {
   // Only the listed headers, with the values as received (the Host header included, so a
   // host-prefixed `control-storage-127.0.0.1:4599` signs as the client saw it).
   const listed: HeaderBag = {};
@@ -87,7 +86,7 @@ export function smithyCanonicalRequest({ req, query, service, signedHeaders, pay
     protocol: 'https:',
     hostname: req.headers['host'] ?? '',
     path: req.path,
-    query,
+    query: queryFromPairs(queryPairs),
     headers: listed,
   };
   // signableHeaders lets clients sign headers smithy would never sign itself (user-agent, ...).

@@ -26,7 +26,7 @@ export function sha256Hex(body: Buffer): string {
 export function declaredPayloadHash(req: HttpRequest, input: SignatureInput): string | undefined {
   const header = req.headers['x-amz-content-sha256'];
   if (header !== undefined || !input.presigned) return header;
-  return firstValue(input.query, 'X-Amz-Content-Sha256') ?? firstValue(input.query, 'x-amz-content-sha256');
+  return firstValue(input.queryPairs, 'X-Amz-Content-Sha256') ?? firstValue(input.queryPairs, 'x-amz-content-sha256');
 }
 
 /** UNSIGNED-PAYLOAD and the STREAMING-* (aws-chunked) modes, whose body is not one sha256. */

@@ -8,7 +8,7 @@ import { parseAmzDate } from './amz-date.ts';
 import { requireSignedHost, splitSignedHeaders } from './authorization-header.ts';
 import { ALGORITHM, TERMINATOR, splitCredential } from './credential-scope.ts';
 import { SigV4Failure, incomplete } from './failure.ts';
-import { firstValue, type DecodedQuery } from './query.ts';
+import { firstValue } from './query.ts';
 import type { SignatureInput } from './signature-input.ts';
 
 export const MAX_EXPIRES_SECONDS = 604800;
@@ -16,13 +16,12 @@ export const MAX_EXPIRES_SECONDS = 604800;
 const DEFAULT_EXPIRES_SECONDS = 900;
 
 /** Parameters whose presence means the request tries query-string authentication. */
-export function hasQuerySignature(query: DecodedQuery): boolean {
-  return (
-    query['X-Amz-Algorithm'] !== undefined ||
-    query['X-Amz-Credential'] !== undefined ||
-    query['X-Amz-Signature'] !== undefined ||
-    query['X-Amz-SignedHeaders'] !== undefined
-  );
+export function hasQuerySignature(queryPairs: readonly string[]): boolean {
+  for (let i = 0; i < queryPairs.length; i += 2) {
+    const name = queryPairs[i];
+    if (name === 'X-Amz-Algorithm' || name === 'X-Amz-Credential' || name === 'X-Amz-Signature' || name === 'X-Amz-SignedHeaders') return true;
+  }
+  return false;
 }
 
 function queryError(message: string, s3Message = message): SigV4Failure {
@@ -32,7 +31,7 @@ function queryError(message: string, s3Message = message): SigV4Failure {
   });
 }
 
-export function fromPresignedQuery(query: DecodedQuery, queryPairs: readonly string[]): SignatureInput {
+export function fromPresignedQuery(query: readonly string[]): SignatureInput {
   const algorithm = firstValue(query, 'X-Amz-Algorithm');
   const credential = firstValue(query, 'X-Amz-Credential');
   const amzDate = firstValue(query, 'X-Amz-Date');
@@ -124,7 +123,6 @@ export function fromPresignedQuery(query: DecodedQuery, queryPairs: readonly str
     signedAt,
     expiresSeconds,
     sessionToken: firstValue(query, 'X-Amz-Security-Token'),
-    query,
-    queryPairs,
+    queryPairs: query,
   };
 }

@@ -1,14 +1,11 @@
 /**
- * The raw query string decoded into name -> value(s), the shape @smithy/signature-v4 signs.
- * AWS decodes what it received and re-encodes it canonically, so `%41`, `A` and `%7e`/`~` all
- * sign alike. `+` stays a literal plus (RFC 3986), as SigV4 clients encode spaces as %20.
+ * The raw query string decoded: in order as name/value pairs (what verification reads), and
+ * grouped into name -> value(s), the shape @smithy/signature-v4 signs. AWS decodes what it
+ * received and re-encodes it canonically, so `%41`, `A` and `%7e`/`~` all sign alike. `+`
+ * stays a literal plus (RFC 3986), as SigV4 clients encode spaces as %20.
  */
 
 export type DecodedQuery = Record<string, string | string[]>;
-
-export function parseQuery(raw: string): DecodedQuery {
-  return queryFromPairs(decodeQueryPairs(raw));
-}
 
 /**
  * The raw query's parameters decoded, in the order sent, flat: [name, value, name, value, ...].
@@ -44,10 +41,10 @@ export function queryFromPairs(pairs: readonly string[]): DecodedQuery {
   return out;
 }
 
-/** First value of a parameter, exact (case-sensitive) name. */
-export function firstValue(query: DecodedQuery, name: string): string | undefined {
-  const v = query[name];
-  return typeof v === 'string' ? v : v?.[0];
+/** First value of a parameter, exact (case-sensitive) name, from decodeQueryPairs() output. */
+export function firstValue(pairs: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === name) return pairs[i + 1];
+  return undefined;
 }
 
 /** decodeURIComponent that never throws: a stray `%` stays literal, invalid UTF-8 becomes U+FFFD. */

@@ -1,6 +1,5 @@
 /** What a request claims about its signature, whichever form it came in. */
 import type { CredentialScope } from './credential-scope.ts';
-import type { DecodedQuery } from './query.ts';
 
 export interface SignatureInput {
   /** Query-string (presigned URL) form rather than the Authorization header. */
@@ -16,7 +15,6 @@ export interface SignatureInput {
   expiresSeconds?: number;
   /** The X-Amz-Security-Token the request carries, if any. */
   sessionToken?: string;
-  query: DecodedQuery;
-  /** The same parameters in the order sent, flat [name, value, ...] (decodeQueryPairs). */
+  /** The query parameters decoded, in the order sent, flat [name, value, ...] (decodeQueryPairs). */
   queryPairs: readonly string[];
 }

@@ -46,7 +46,7 @@ export function verifySigV4(req: HttpRequest, lookup: CredentialLookup, now: Dat
 
   let canonical: string;
   try {
-    canonical = canonicalRequest({ req, query: input.query, queryPairs: input.queryPairs, service: scope.service, signedHeaders: input.signedHeaders, payloadHash });
+    canonical = canonicalRequest({ req, queryPairs: input.queryPairs, service: scope.service, signedHeaders: input.signedHeaders, payloadHash });
   } catch {
     // Only reachable with input no SigV4 client can have signed (e.g. unencodable text).
     throw new SigV4Failure('SignatureMismatch', MISMATCH, detail);
