@@ -18,6 +18,7 @@ import { canonicalRequest, fastCanonicalRequest, smithyCanonicalRequest, type Ca
 import { decodeQueryPairs, firstValue, percentDecode, queryFromPairs, type DecodedQuery } from '../../src/auth/sigv4/query.ts';
 import { deriveSigningKey, hmacWithPads, pads, signingKey, signingKeyWithPads } from '../../src/auth/sigv4/signing-key.ts';
 import { signatureMatches, stringToSign } from '../../src/auth/sigv4/signature.ts';
+import { sha256, sha256ByCreateHash } from '../../src/auth/sigv4/sha256.ts';
 import { parseAmzDate } from '../../src/auth/sigv4/amz-date.ts';
 import { authorizationParams, splitSignedHeaders, wellFormedAuthorization } from '../../src/auth/sigv4/authorization-header.ts';
 import { splitCredential } from '../../src/auth/sigv4/credential-scope.ts';
@@ -235,6 +236,9 @@ test('stringToSign hashes the canonical request as createHash does its UTF-8, lo
   for (const canonical of ['', 'GET\n/\n\nhost:h\n\nhost\nUNSIGNED-PAYLOAD', 'é✓𝄞', 'a\ud800b\udc00', 'x'.repeat(100_000)]) {
     const hashed = createHash('sha256').update(canonical, 'utf8').digest('hex');
     assert.equal(stringToSign('20261203T120000Z', '20261203/us-east-1/sts/aws4_request', canonical).split('\n')[3], hashed);
+    // The older-Node fallback gives the same digests, for strings and bytes.
+    assert.equal(sha256ByCreateHash(canonical, 'hex'), hashed);
+    assert.equal(sha256ByCreateHash(Buffer.from(canonical), 'binary'), sha256(Buffer.from(canonical), 'binary'));
   }
 });
 

@@ -3,9 +3,9 @@
  * sent; when it names a real hash it must also match the body. Without one the body is hashed,
  * except S3 presigned URLs, which always sign UNSIGNED-PAYLOAD.
  */
-import { hash } from 'node:crypto';
 import type { HttpRequest } from '../../wire/types.ts';
 import { firstValue } from './query.ts';
+import { sha256 } from './sha256.ts';
 import type { SignatureInput } from './signature-input.ts';
 
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
@@ -14,9 +14,8 @@ export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 export function sha256Hex(body: Buffer): string {
-  // One-shot: about a third of createHash().update().digest() for a small body, and as fast
-  // for a 10 MiB one (the buffered-body limit).
-  return body.length === 0 ? EMPTY_SHA256 : hash('sha256', body, 'hex');
+  // One-shot (sha256.ts): cheaper for a small body, as fast for a 10 MiB one (the buffered-body limit).
+  return body.length === 0 ? EMPTY_SHA256 : sha256(body, 'hex');
 }
 
 /**

@@ -1,11 +1,11 @@
 /** String to sign, the signature over it, and a constant-time comparison with the client's. */
-import { hash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { ALGORITHM } from './credential-scope.ts';
+import { sha256 } from './sha256.ts';
 import { hmacWithPads, type SigningKey } from './signing-key.ts';
 
 export function stringToSign(amzDate: string, scope: string, canonicalRequest: string): string {
-  // One-shot hash: a string is hashed as its UTF-8, like createHash().update(s, 'utf8').
-  return `${ALGORITHM}\n${amzDate}\n${scope}\n${hash('sha256', canonicalRequest, 'hex')}`;
+  return `${ALGORITHM}\n${amzDate}\n${scope}\n${sha256(canonicalRequest, 'hex')}`;
 }
 
 /** The 32-byte signature as a latin1 string (the client sends it as 64 lower-case hex digits). */

@@ -7,10 +7,12 @@
  * about twice what the HMAC arithmetic does (an Hmac object, a key object, a Buffer digest), so
  * the cache also keeps the key's RFC 2104 pads and hmacWithPads() computes
  *   HMAC(K, m) = SHA256((K ^ opad) || SHA256((K ^ ipad) || m))
- * with two one-shot crypto.hash() calls over reused scratch buffers. It is HMAC-SHA256 exactly
- * (test/auth/sigv4.test.ts compares it with createHmac on random keys and messages).
+ * with two one-shot SHA-256 calls (sha256.ts) over reused scratch buffers. It is HMAC-SHA256
+ * exactly (test/auth/sigv4-fast-paths.test.ts compares it with createHmac on random keys and
+ * messages). Derivation (once per key and day) and chunk signatures keep createHmac.
  */
-import { createHmac, hash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { sha256 } from './sha256.ts';
 
 const MAX_ENTRIES = 1024;
 /** SHA-256 block size; the pads are one block each. */
@@ -104,10 +106,10 @@ export function hmacWithPads(key: SigningKey, data: string): string {
   }
   key.innerPad.copy(buf, 0);
   const n = buf.write(data, BLOCK, 'utf8');
-  const innerHash = hash('sha256', buf.subarray(0, BLOCK + n), 'binary');
+  const innerHash = sha256(buf.subarray(0, BLOCK + n), 'binary');
   key.outerPad.copy(outer, 0);
   outer.write(innerHash, BLOCK, 'latin1');
-  return hash('sha256', outer, 'binary');
+  return sha256(outer, 'binary');
 }
 
 /** For tests. */
