@@ -1,7 +1,8 @@
 /**
- * Migration 075 (search-index tables clustered by rid): a data directory whose database was
- * written under the earlier schema (rowid index tables with a separate rid index) upgrades in
- * place, keeps every index row, searches as before, and takes further writes.
+ * Migrations 075 (search-index tables clustered by rid) and 076 (no rows for union parameters):
+ * a data directory whose database was written under the earlier schema (rowid index tables with
+ * a separate rid index, rows for Observation combo-code & co.) upgrades in place, keeps every
+ * other index row, searches as before, and takes further writes.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,8 +14,9 @@ import type { Resource } from '@medplum/fhirtypes';
 import { Db } from '../../../src/storage/db.ts';
 import { FhirRepository, INDEX_TABLES } from '../../../src/services/healthlake/fhir/repository.ts';
 import type { FhirContext } from '../../../src/services/healthlake/fhir/context.ts';
-import { indexRows } from '../../../src/services/healthlake/fhir/indexer.ts';
+import { indexRows, paramRows } from '../../../src/services/healthlake/fhir/indexer.ts';
 import { packRows, TABLE_ARITY } from '../../../src/services/healthlake/fhir/packed-rows.ts';
+import { searchParamsFor } from '../../../src/services/healthlake/fhir/search-params.ts';
 import { updateResource } from '../../../src/services/healthlake/fhir/writes.ts';
 import { executeSearch } from '../../../src/services/healthlake/fhir/search/run.ts';
 import { testIds } from '../../helpers/call-context.ts';
@@ -65,7 +67,9 @@ function oldDatabase(file: string, resources: Resource[]): void {
     const stamped = { ...r, meta: { versionId: '1', lastUpdated: '2024-05-01T00:00:00.000Z' } } as Resource;
     const rid = Number(db.prepare("INSERT INTO fhir_resources (store, rtype, id, version, updated, method, deleted, content) VALUES (?, ?, ?, 1, ?, 'PUT', 0, ?)")
       .run(store, r.resourceType, r.id, Date.parse('2024-05-01T00:00:00Z'), JSON.stringify(stamped)).lastInsertRowid);
+    // The rows the earlier code wrote: union parameters (migration 076) had rows of their own.
     const rows = packRows(indexRows(stamped));
+    for (const p of searchParamsFor(r.resourceType).values()) if (p.unionOf) rows.push(...packRows(paramRows(stamped, p)));
     for (let i = 0; i < rows.length;) {
       const t = INDEX_TABLES[rows[i] as number]!;
       const arity = TABLE_ARITY[t];
@@ -78,15 +82,18 @@ function oldDatabase(file: string, resources: Resource[]): void {
   db.close();
 }
 
-/** Every index row without n, in a stable order. */
-function indexState(sql: Database.Database): Record<string, unknown[]> {
+const UNION_KEYS = "(SELECT key FROM fhir_search_keys WHERE name LIKE 'Observation.combo-%' AND name NOT LIKE 'Observation.combo-code-value-%')";
+
+/** Every index row without n, in a stable order (`unions`: those of union parameters too). */
+function indexState(sql: Database.Database, unions: boolean): Record<string, unknown[]> {
   return Object.fromEntries(INDEX_TABLES.map((t) => {
     const cols = ['store', 'key', 'rid', ...VALUES[t]!];
-    return [t, sql.prepare(`SELECT ${cols.join(', ')} FROM fhir_idx_${t} ORDER BY ${cols.join(', ')}`).raw(true).all()];
+    const where = unions ? '' : `WHERE key NOT IN ${UNION_KEYS}`;
+    return [t, sql.prepare(`SELECT ${cols.join(', ')} FROM fhir_idx_${t} ${where} ORDER BY ${cols.join(', ')}`).raw(true).all()];
   }));
 }
 
-describe('migration 075: index tables clustered by rid', () => {
+describe('migrations 075 and 076: index tables clustered by rid, no rows for union parameters', () => {
   const dir = mkdtempSync(join(tmpdir(), 'healthtrail-fhir-migration-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -95,13 +102,15 @@ describe('migration 075: index tables clustered by rid', () => {
     const resources = [...Array.from({ length: 5 }, (_, i) => patient(i)), ...Array.from({ length: 20 }, (_, i) => observation(i))];
     oldDatabase(file, resources);
     const raw = new Database(file, { readonly: true });
-    const before = indexState(raw);
+    const before = indexState(raw, false);
+    const withUnions = indexState(raw, true);
     raw.close();
     assert.ok(before.token!.length > 50);
+    assert.ok(withUnions.token!.length > before.token!.length && withUnions.quantity!.length > before.quantity!.length);
 
     const db = new Db(file);
     try {
-      assert.deepEqual(indexState(db.sql), before, 'every index row is kept');
+      assert.deepEqual(indexState(db.sql, true), before, 'every index row is kept but those of union parameters');
       for (const t of INDEX_TABLES) {
         const info = db.sql.prepare(`PRAGMA index_list(fhir_idx_${t})`).all() as { name: string }[];
         assert.ok(!info.some((i) => i.name.endsWith('_rid')), `${t}: no rid index left`);
@@ -118,6 +127,8 @@ describe('migration 075: index tables clustered by rid', () => {
         (executeSearch(ctx, { resourceType: type, params: [...new URLSearchParams(query).entries()] }).bundle.entry as { resource: { id: string } }[])
           .map((e) => e.resource.id);
       assert.deepEqual(ids('Observation', 'code=http://loinc.org|100-1'), ['o1', 'o5', 'o9', 'o13', 'o17']);
+      assert.deepEqual(ids('Observation', 'combo-code=http://loinc.org|100-1'), ['o1', 'o5', 'o9', 'o13', 'o17']);
+      assert.deepEqual(ids('Observation', 'combo-value-quantity=lt3'), ['o0', 'o1', 'o2']);
       assert.deepEqual(ids('Observation', 'subject=Patient/p2&value-quantity=gt10'), ['o12', 'o17']);
       assert.deepEqual(ids('Observation', 'code:text=code 3&date=ge2020-08-01'), ['o7']);
       assert.deepEqual(ids('Patient', 'language=urn:ietf:bcp:47|en&gender=male&_sort=-birthdate'), ['p3', 'p1']);

@@ -253,15 +253,27 @@ function buildRows(resource: Resource, direct: boolean): IndexRows {
   const root = [toTypedValue(resource)];
   const present = presentElements(resource);
   for (const param of searchParamsFor(resource.resourceType).values()) {
-    if (param.column) continue;
-    if (param.roots && !param.roots.some(present)) continue;
-    let values: TypedValue[];
-    try {
-      values = evaluate(param.expression, param.atom, resource.resourceType, root, direct);
-    } catch {
-      continue; // an expression FHIRPath cannot evaluate on this resource indexes nothing
-    }
-    if (values.length > 0) addValues(rows, param, values, direct);
+    if (param.column || param.unionOf) continue; // a union's rows are its parts' rows
+    addParamRows(rows, param, resource, root, present, direct);
   }
+  return rows;
+}
+
+function addParamRows(rows: IndexRows, param: SearchParamDef, resource: Resource, root: TypedValue[], present: (name: string) => boolean,
+  direct: boolean): void {
+  if (param.roots && !param.roots.some(present)) return;
+  let values: TypedValue[];
+  try {
+    values = evaluate(param.expression, param.atom, resource.resourceType, root, direct);
+  } catch {
+    return; // an expression FHIRPath cannot evaluate on this resource indexes nothing
+  }
+  if (values.length > 0) addValues(rows, param, values, direct);
+}
+
+/** The rows one parameter's own expression yields, a union parameter's included (tests). */
+export function paramRows(resource: Resource, param: SearchParamDef): IndexRows {
+  const rows = emptyRows();
+  addParamRows(rows, param, resource, [toTypedValue(resource)], presentElements(resource), true);
   return rows;
 }

@@ -32,6 +32,12 @@ export interface SearchParamDef {
    * it indexes nothing, so the indexer skips evaluating it. Undefined: always evaluate.
    */
   roots?: string[];
+  /**
+   * Codes of the parameters whose index rows together are this one's: its expression is the
+   * union of theirs (Observation combo-code = code | component-code). Such a parameter has no
+   * rows of its own; a search reads theirs (search/sql.ts indexKeys).
+   */
+  unionOf?: string[];
   definition: SearchParameter;
 }
 
@@ -187,8 +193,44 @@ function build(): Map<string, Map<string, SearchParamDef>> {
   return out;
 }
 
+/** Parameter types whose rows depend only on the value an expression yields (not composites, whose rows pair two components, nor references, whose rows depend on the parameter's targets). */
+const UNION_TYPES = new Set<SearchParamType>(['token', 'string', 'date', 'number', 'quantity', 'uri']);
+
+/**
+ * Marks each parameter whose expression is exactly the union of other parameters' of the same
+ * type (each of theirs a part of its own, together all of its parts) with unionOf.
+ */
+function markUnions(params: Map<string, SearchParamDef>): void {
+  const all = [...params.values()].filter((p) => !p.column && UNION_TYPES.has(p.type));
+  const partsOf = new Map(all.map((p) => [p, splitUnion(p.expression)]));
+  for (const p of all) {
+    const parts = partsOf.get(p)!;
+    if (parts.length < 2) continue;
+    const within = all.filter((q) => q !== p && q.type === p.type && partsOf.get(q)!.length < parts.length
+      && partsOf.get(q)!.every((x) => parts.includes(x)));
+    const covered = new Set(within.flatMap((q) => partsOf.get(q)!));
+    if (within.length >= 2 && parts.every((x) => covered.has(x))) p.unionOf = within.map((q) => q.code);
+  }
+  // A part that is itself a union stands for its own parts.
+  for (const p of all) {
+    if (!p.unionOf) continue;
+    const flat = new Set<string>();
+    const add = (code: string): void => {
+      const q = params.get(code)!;
+      if (q.unionOf) q.unionOf.forEach(add);
+      else flat.add(code);
+    };
+    p.unionOf.forEach(add);
+    p.unionOf = [...flat];
+  }
+}
+
 function all(): Map<string, Map<string, SearchParamDef>> {
-  return (registry ??= build());
+  if (!registry) {
+    registry = build();
+    for (const params of registry.values()) markUnions(params);
+  }
+  return registry;
 }
 
 export function searchParamsFor(resourceType: string): Map<string, SearchParamDef> {

@@ -137,7 +137,8 @@ type Plan = { set: { sql: string; args: unknown[] }; filter: { sql: string; args
 function sortedPage(ctx: FhirContext, sql: SearchSql, query: SearchQuery, plan: Plan, offset: number, limit: number): number[] {
   const { set, filter } = plan;
   const key = query.sort[0]!;
-  const walkable = query.sort.length === 1 && !key.param.column && SORT_INDEX[key.param.type];
+  // A union parameter's rows lie under several keys: no single index order to walk.
+  const walkable = query.sort.length === 1 && !key.param.column && !key.param.unionOf && SORT_INDEX[key.param.type];
   let members: Set<number> | undefined;
   if (walkable && !plan.everything) {
     members = new Set((ctx.repo.prepared(`SELECT m.rid AS rid FROM (${set.sql}) m WHERE ${filter.sql}`).all(...set.args, ...filter.args) as { rid: number }[]).map((r) => r.rid));

@@ -2,7 +2,7 @@
  * A parsed search as SQL over the resources table and the per-type index tables. Every value
  * is a bound parameter; table and column names come only from this file.
  */
-import type { SearchParamDef, SearchParamType } from '../search-params.ts';
+import { searchParam, type SearchParamDef, type SearchParamType } from '../search-params.ts';
 import type { Criterion, Prefix, SearchValue, SortKey } from './parser.ts';
 
 export interface SqlPart {
@@ -170,12 +170,24 @@ function indexKeyName(param: SearchParamDef, modifier?: string): string {
   return param.keyName;
 }
 
+/** The index keys holding `param`'s rows: its own, or for a union parameter (unionOf) its parts'. */
+export function indexKeyNames(param: SearchParamDef, modifier?: string): string[] {
+  if (!param.unionOf) return [indexKeyName(param, modifier)];
+  return param.unionOf.map((code) => indexKeyName(searchParam(param.resourceType, code)!, modifier));
+}
+
 export class SearchSql {
   private aliases = 0;
   constructor(private readonly store: number, private readonly keyOf: KeyOf, private readonly now: number) {}
 
   private alias(): string {
     return `t${++this.aliases}`;
+  }
+
+  /** `x.key = ?`, or `x.key IN (?, ...)` for a union parameter's keys. */
+  private keyIs(x: string, param: SearchParamDef, modifier?: string): SqlPart {
+    const keys = indexKeyNames(param, modifier).map((n) => this.keyOf(n));
+    return keys.length === 1 ? { sql: `${x}.key = ?`, args: keys } : { sql: `${x}.key IN (${keys.map(() => '?').join(', ')})`, args: keys };
   }
 
   /**
@@ -191,9 +203,10 @@ export class SearchSql {
         const table = modifier === 'identifier' || modifier === 'of-type' ? TABLE.token : TABLE[param.type];
         const ors = values.map((v) => valueCondition(param, modifier, v, this.now));
         const x = this.alias();
+        const key = this.keyIs(x, param, modifier);
         return {
-          sql: `SELECT ${x}.rid AS rid FROM ${table} ${x} WHERE ${x}.store = ? AND ${x}.key = ? AND (${ors.map((o) => qualify(o.sql, x)).join(' OR ')})`,
-          args: [this.store, this.keyOf(indexKeyName(param, modifier)), ...ors.flatMap((o) => o.args)],
+          sql: `SELECT ${x}.rid AS rid FROM ${table} ${x} WHERE ${x}.store = ? AND ${key.sql} AND (${ors.map((o) => qualify(o.sql, x)).join(' OR ')})`,
+          args: [this.store, ...key.args, ...ors.flatMap((o) => o.args)],
         };
       }
       case 'chain': {
@@ -226,8 +239,9 @@ export class SearchSql {
       case 'missing': {
         if (c.param.column) return { sql: c.missing ? '0' : '1', args: [] };
         const x = this.alias();
-        const sub = `EXISTS (SELECT 1 FROM ${TABLE[c.param.type]} ${x} WHERE ${x}.rid = ${r}.rid AND ${x}.key = ?)`;
-        return { sql: c.missing ? `NOT ${sub}` : sub, args: [this.keyOf(c.param.keyName)] };
+        const key = this.keyIs(x, c.param);
+        const sub = `EXISTS (SELECT 1 FROM ${TABLE[c.param.type]} ${x} WHERE ${x}.rid = ${r}.rid AND ${key.sql})`;
+        return { sql: c.missing ? `NOT ${sub}` : sub, args: key.args };
       }
       case 'param': {
         const { param, modifier, values } = c;
@@ -303,9 +317,10 @@ export class SearchSql {
       if (c.kind === 'param' && c.modifier === 'not') {
         const x = this.alias();
         const ors = c.values.map((v) => valueCondition(c.param, undefined, v, this.now));
+        const key = this.keyIs(x, c.param);
         filters.push({
-          sql: `NOT EXISTS (SELECT 1 FROM ${TABLE[c.param.type]} ${x} WHERE ${x}.rid = m.rid AND ${x}.key = ? AND (${ors.map((o) => qualify(o.sql, x)).join(' OR ')}))`,
-          args: [this.keyOf(c.param.keyName), ...ors.flatMap((o) => o.args)],
+          sql: `NOT EXISTS (SELECT 1 FROM ${TABLE[c.param.type]} ${x} WHERE ${x}.rid = m.rid AND ${key.sql} AND (${ors.map((o) => qualify(o.sql, x)).join(' OR ')}))`,
+          args: [...key.args, ...ors.flatMap((o) => o.args)],
         });
         continue;
       }
@@ -349,8 +364,9 @@ export class SearchSql {
         token: 'code', string: 'norm', reference: 'ref_id', date: descending ? 'high' : 'low', number: 'value', quantity: 'value', uri: 'uri', composite: 'a_code',
       };
       const x = this.alias();
-      terms.push(`(SELECT ${agg}(${x}.${col[param.type]}) FROM ${TABLE[param.type]} ${x} WHERE ${x}.rid = ${r}.rid AND ${x}.key = ?) ${dir} NULLS LAST`);
-      args.push(this.keyOf(param.keyName));
+      const key = this.keyIs(x, param);
+      terms.push(`(SELECT ${agg}(${x}.${col[param.type]}) FROM ${TABLE[param.type]} ${x} WHERE ${x}.rid = ${r}.rid AND ${key.sql}) ${dir} NULLS LAST`);
+      args.push(...key.args);
     }
     terms.push(`${r}.rid ASC`);
     return { sql: terms.join(', '), args };
