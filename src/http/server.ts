@@ -48,7 +48,8 @@ function normalizeIp(ip: string | undefined): string {
 }
 
 function headersOf(msg: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a header named like an Object.prototype member (constructor) is only a header.
+  const out = Object.create(null) as Record<string, string>;
   const raw = msg.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toLowerCase();

@@ -67,6 +67,20 @@ describe('server interface', () => {
     }
   });
 
+  it('verifies a signed header whose name is also an Object.prototype member', async () => {
+    const server = await startTestServer();
+    try {
+      const res = await signedFetch(server.url, {
+        service: 'healthlake',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'HealthLake.ListFHIRDatastores', constructor: 'signed-too' },
+        body: '{}',
+      });
+      assert.equal(res.status, 200, res.text);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('throttles LookupEvents at 2 requests/s only when switched on', async () => {
     const server = await startTestServer({ lookupEventsThrottle: true });
     try {
