@@ -375,6 +375,18 @@ describe('keys and tokens', () => {
     assert.deepEqual(s3.fields, { AWSAccessKeyId: 'AKIAUNKNOWN' });
   });
 
+  test('an unknown key id derives a signing key on its first request, as a known one does', async () => {
+    const first = await signed({ creds: { accessKeyId: 'AKIAUNKNOWNFIRST1', secretAccessKey: SECRET } });
+    const second = await signed({ creds: { accessKeyId: 'AKIAUNKNOWNFIRST2', secretAccessKey: SECRET } });
+    const before = signingKeyCacheSize();
+    assert.equal(failure(() => verifySigV4(first, lookup, NOW)).kind, 'UnknownKey');
+    assert.equal(signingKeyCacheSize(), before + 1);
+    assert.equal(failure(() => verifySigV4(second, lookup, NOW)).kind, 'UnknownKey');
+    assert.equal(signingKeyCacheSize(), before + 2, 'a second unknown id is not served the first one\'s key');
+    assert.equal(failure(() => verifySigV4(first, lookup, NOW)).kind, 'UnknownKey');
+    assert.equal(signingKeyCacheSize(), before + 2, 'a repeated unknown id is served from the cache');
+  });
+
   const temp = { accessKeyId: TEMP_AK, secretAccessKey: TEMP_SECRET, sessionToken: TOKEN };
   test('temporary credentials without their session token', async () => {
     const req = await signed({ creds: { accessKeyId: TEMP_AK, secretAccessKey: TEMP_SECRET } });
