@@ -1,5 +1,5 @@
 /**
- * Migrations 075 (search-index tables clustered by rid) and 076 (no rows for union parameters):
+ * Migrations 075 (search-index tables clustered by rid), 076 and 077 (no rows for union parameters):
  * a data directory whose database was written under the earlier schema (rowid index tables with
  * a separate rid index, rows for Observation combo-code & co.) upgrades in place, keeps every
  * other index row, searches as before, and takes further writes.
@@ -82,7 +82,7 @@ function oldDatabase(file: string, resources: Resource[]): void {
   db.close();
 }
 
-const UNION_KEYS = "(SELECT key FROM fhir_search_keys WHERE name LIKE 'Observation.combo-%' AND name NOT LIKE 'Observation.combo-code-value-%')";
+const UNION_KEYS = "(SELECT key FROM fhir_search_keys WHERE name LIKE 'Observation.combo-%')";
 
 /** Every index row without n, in a stable order (`unions`: those of union parameters too). */
 function indexState(sql: Database.Database, unions: boolean): Record<string, unknown[]> {
@@ -93,7 +93,7 @@ function indexState(sql: Database.Database, unions: boolean): Record<string, unk
   }));
 }
 
-describe('migrations 075 and 076: index tables clustered by rid, no rows for union parameters', () => {
+describe('migrations 075-077: index tables clustered by rid, no rows for union parameters', () => {
   const dir = mkdtempSync(join(tmpdir(), 'healthtrail-fhir-migration-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -106,7 +106,8 @@ describe('migrations 075 and 076: index tables clustered by rid, no rows for uni
     const withUnions = indexState(raw, true);
     raw.close();
     assert.ok(before.token!.length > 50);
-    assert.ok(withUnions.token!.length > before.token!.length && withUnions.quantity!.length > before.quantity!.length);
+    assert.ok(withUnions.token!.length > before.token!.length && withUnions.quantity!.length > before.quantity!.length
+      && withUnions.composite!.length > before.composite!.length);
 
     const db = new Db(file);
     try {
@@ -129,6 +130,7 @@ describe('migrations 075 and 076: index tables clustered by rid, no rows for uni
       assert.deepEqual(ids('Observation', 'code=http://loinc.org|100-1'), ['o1', 'o5', 'o9', 'o13', 'o17']);
       assert.deepEqual(ids('Observation', 'combo-code=http://loinc.org|100-1'), ['o1', 'o5', 'o9', 'o13', 'o17']);
       assert.deepEqual(ids('Observation', 'combo-value-quantity=lt3'), ['o0', 'o1', 'o2']);
+      assert.deepEqual(ids('Observation', 'combo-code-value-quantity=100-1$gt8'), ['o9', 'o13', 'o17']);
       assert.deepEqual(ids('Observation', 'subject=Patient/p2&value-quantity=gt10'), ['o12', 'o17']);
       assert.deepEqual(ids('Observation', 'code:text=code 3&date=ge2020-08-01'), ['o7']);
       assert.deepEqual(ids('Patient', 'language=urn:ietf:bcp:47|en&gender=male&_sort=-birthdate'), ['p3', 'p1']);

@@ -20,7 +20,8 @@ import { executeSearch } from '../../../src/services/healthlake/fhir/search/run.
 import { stamped, syntheaResources, syntheaSkip, withResolvedReferences } from '../../helpers/fhir-mutations.ts';
 import { testIds } from '../../helpers/call-context.ts';
 
-const MIGRATION = join(import.meta.dirname, '..', '..', '..', 'src', 'storage', 'migrations', '076_fhir_union_params.sql');
+const MIGRATIONS = ['076_fhir_union_params.sql', '077_fhir_union_composites.sql']
+  .map((f) => join(import.meta.dirname, '..', '..', '..', 'src', 'storage', 'migrations', f));
 
 /** A parameter's rows as a set of JSON values, the key left out. */
 function valueSet(rows: IndexRows): Set<string> {
@@ -28,17 +29,19 @@ function valueSet(rows: IndexRows): Set<string> {
 }
 
 describe('union search parameters', () => {
-  it('are the Observation combo parameters, and migration 076 drops exactly their keys', () => {
+  it('are the Observation combo parameters, and migrations 076 and 077 drop exactly their keys', () => {
     const unions: string[] = [];
     for (const type of fhirDefinitions().resourceTypes) for (const p of searchParamsFor(type).values()) if (p.unionOf) unions.push(`${p.keyName} = ${p.unionOf.join(' | ')}`);
     assert.deepEqual(unions.sort(), [
       'Observation.combo-code = code | component-code',
+      'Observation.combo-code-value-concept = code-value-concept | component-code-value-concept',
+      'Observation.combo-code-value-quantity = code-value-quantity | component-code-value-quantity',
       'Observation.combo-data-absent-reason = component-data-absent-reason | data-absent-reason',
       'Observation.combo-value-concept = component-value-concept | value-concept',
       'Observation.combo-value-quantity = component-value-quantity | value-quantity',
     ]);
-    const dropped = [...readFileSync(MIGRATION, 'utf8').matchAll(/'(Observation\.[^']+)'/g)].map((m) => m[1]).sort();
-    const keys = ['combo-code', 'combo-data-absent-reason', 'combo-value-concept', 'combo-value-quantity']
+    const dropped = MIGRATIONS.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/'(Observation\.[^']+)'/g)].map((m) => m[1])).sort();
+    const keys = ['combo-code', 'combo-data-absent-reason', 'combo-value-concept', 'combo-value-quantity', 'combo-code-value-concept', 'combo-code-value-quantity']
       .flatMap((c) => (searchParam('Observation', c)!.type === 'token' ? [`Observation.${c}`, `Observation.${c}:of-type`] : [`Observation.${c}`]));
     assert.deepEqual(dropped, keys.sort());
   });
@@ -103,6 +106,8 @@ describe('union search parameters', () => {
     assert.deepEqual(ids('combo-value-quantity=gt0&_sort=-combo-value-quantity'), ['a', 'c', 'b', 'd']);
     assert.deepEqual(ids('_sort=combo-value-quantity'), ['d', 'b', 'c', 'a', 'e']);
     assert.deepEqual(ids('combo-code=1-1&value-quantity=5'), ['c']);
+    assert.deepEqual(ids('combo-code-value-quantity=1-1$gt6'), ['a', 'c']);
+    assert.deepEqual(ids('combo-code-value-quantity=http://loinc.org|1-1$lt4&_count=1'), ['b']);
     // An update replaces the parts' rows, and with them the union's matches.
     obs('c', '2-2', undefined, []);
     assert.deepEqual(ids('combo-code=1-1'), ['a', 'b']);

@@ -34,7 +34,8 @@ export interface SearchParamDef {
   roots?: string[];
   /**
    * Codes of the parameters whose index rows together are this one's: its expression is the
-   * union of theirs (Observation combo-code = code | component-code). Such a parameter has no
+   * union of theirs (Observation combo-code = code | component-code; composites with the same
+   * components: combo-code-value-quantity). Such a parameter has no
    * rows of its own; a search reads theirs (search/sql.ts indexKeys).
    */
   unionOf?: string[];
@@ -193,12 +194,17 @@ function build(): Map<string, Map<string, SearchParamDef>> {
   return out;
 }
 
-/** Parameter types whose rows depend only on the value an expression yields (not composites, whose rows pair two components, nor references, whose rows depend on the parameter's targets). */
-const UNION_TYPES = new Set<SearchParamType>(['token', 'string', 'date', 'number', 'quantity', 'uri']);
+/** Parameter types whose rows depend only on the values an expression yields and the components (not references: their rows depend on the parameter's targets). */
+const UNION_TYPES = new Set<SearchParamType>(['token', 'string', 'date', 'number', 'quantity', 'uri', 'composite']);
+
+const sameComponents = (a: SearchParamDef, b: SearchParamDef): boolean =>
+  (a.components ?? []).length === (b.components ?? []).length
+  && (a.components ?? []).every((c, i) => c.type === b.components![i]!.type && c.expression === b.components![i]!.expression);
 
 /**
  * Marks each parameter whose expression is exactly the union of other parameters' of the same
- * type (each of theirs a part of its own, together all of its parts) with unionOf.
+ * type (each of theirs a part of its own, together all of its parts; for composites, the same
+ * components) with unionOf.
  */
 function markUnions(params: Map<string, SearchParamDef>): void {
   const all = [...params.values()].filter((p) => !p.column && UNION_TYPES.has(p.type));
@@ -206,7 +212,7 @@ function markUnions(params: Map<string, SearchParamDef>): void {
   for (const p of all) {
     const parts = partsOf.get(p)!;
     if (parts.length < 2) continue;
-    const within = all.filter((q) => q !== p && q.type === p.type && partsOf.get(q)!.length < parts.length
+    const within = all.filter((q) => q !== p && q.type === p.type && sameComponents(p, q) && partsOf.get(q)!.length < parts.length
       && partsOf.get(q)!.every((x) => parts.includes(x)));
     const covered = new Set(within.flatMap((q) => partsOf.get(q)!));
     if (within.length >= 2 && parts.every((x) => covered.has(x))) p.unionOf = within.map((q) => q.code);
