@@ -7,6 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { endWorker, exitOf } from './worker-ending.ts';
 
 const AUTOCHECKPOINT_PAGES = 4000;
@@ -15,6 +16,7 @@ const AUTOCHECKPOINT_PAGES = 4000;
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+require(workerData.priority).lowerThisThreadPriority();
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 0');
 const timer = setInterval(() => {
@@ -31,7 +33,8 @@ export class Checkpointer {
 
   constructor(file: string, setAutocheckpoint: (pages: number) => void, intervalMs = 200) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
+    const priority = fileURLToPath(new URL('./background-priority.cjs', import.meta.url));
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, priority, intervalMs } });
     this.worker.unref();
     this.exited = exitOf(this.worker);
     setAutocheckpoint(0);
