@@ -11,9 +11,6 @@
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const { openIndex } = require('./indexer.cjs');
-const { lowerThisThreadPriority } = require('../../storage/background-priority.cjs');
-
-lowerThisThreadPriority();
 
 const shared = workerData.shared;
 let main;
