@@ -23,37 +23,11 @@ import { parseAmzDate } from '../../src/auth/sigv4/amz-date.ts';
 import { authorizationParams, splitSignedHeaders, wellFormedAuthorization } from '../../src/auth/sigv4/authorization-header.ts';
 import { splitCredential } from '../../src/auth/sigv4/credential-scope.ts';
 import { SigV4Failure } from '../../src/auth/sigv4/failure.ts';
+import { Gen, rng } from '../helpers/seeded-random.ts';
 
 const SEED = Number(process.env.SIGV4_FAST_SEED ?? 20261203);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-class Gen {
-  constructor(readonly r: () => number) {}
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.r() * (hi - lo + 1));
-  }
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(0, xs.length - 1)]!;
-  }
-  chance(p: number): boolean {
-    return this.r() < p;
-  }
-  text(max: number, pool: readonly string[]): string {
-    let s = '';
-    for (let n = this.int(0, max); n > 0; n--) s += this.pick(pool);
-    return s;
-  }
-}
 
 const PLAIN = [...'abcdefXYZ0189-_.~'];
 const ASCII = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c));
