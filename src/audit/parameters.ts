@@ -45,8 +45,8 @@ function membersOf(model: ServiceModel, shapeName: string, members: Record<strin
  * (\u escapes) plus quotes; everything else is counted generously per value. Only when the
  * bound passes the limit is the output serialized to measure it exactly.
  */
-class SizeBound {
-  bytes = 0;
+interface SizeBound {
+  bytes: number;
 }
 
 function convert(model: ServiceModel, ref: ShapeRef, value: unknown, size: SizeBound): unknown {
@@ -98,7 +98,7 @@ function convert(model: ServiceModel, ref: ShapeRef, value: unknown, size: SizeB
 /** The structure as CloudTrail logs it, or null when nothing is left to log. */
 export function toEventParameters(model: ServiceModel, ref: ShapeRef | undefined, value: unknown): Record<string, unknown> | null {
   if (!ref || value === undefined || value === null) return null;
-  const size = new SizeBound();
+  const size: SizeBound = { bytes: 0 };
   const out = convert(model, ref, value, size) as Record<string, unknown> | undefined;
   if (!out || Object.keys(out).length === 0) return null;
   if (size.bytes > PARAMETERS_LIMIT_BYTES && JSON.stringify(out).length > PARAMETERS_LIMIT_BYTES) return { omitted: true };

@@ -1,7 +1,7 @@
 /**
- * WAL checkpoint threads run at a lower priority than the request thread, so they use only CPU
- * time nothing else wants; Event history's lookup index worker, which LookupEvents waits on,
- * keeps the normal one (Linux, where a thread has its own nice value).
+ * WAL checkpoint threads (src/storage/checkpointer.ts) run at a lower priority than the request
+ * thread, so they use only CPU time nothing else wants; Event history's lookup index worker,
+ * which LookupEvents waits on, keeps the normal one (Linux, where a thread has its own nice value).
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

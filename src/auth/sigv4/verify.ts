@@ -57,9 +57,8 @@ export function verifySigV4(req: HttpRequest, lookup: CredentialLookup, now: Dat
   const credentials = lookup(scope.accessKeyId);
   if (!credentials) {
     // The same signing-key cache, HMAC and comparison as a known key, so the time taken does
-    // not tell an unknown key from a wrong signature.
-    // Its stand-in key is derived and cached per unknown key id: a key id's first request of the
-    // day costs the same four extra HMACs whether the key exists or not.
+    // not tell an unknown key from a wrong signature; the stand-in key is cached per key id, so
+    // a key id's first request of the day costs the same derivation whether the key exists.
     const stand = signingKeyWithPads(UNKNOWN_KEY_ID + scope.accessKeyId, UNKNOWN_KEY_SECRET, scope.date, scope.region, scope.service);
     signatureMatches(computeSignature(stand, toSign), input.signature);
     throw new SigV4Failure('UnknownKey', 'The security token included in the request is invalid.', detail);
