@@ -13,8 +13,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { Hash } from '@smithy/hash-node';
 import { loadConfig } from '../src/config.ts';
 import { randomIds, systemClock } from '../src/core/clock.ts';
 import { Db } from '../src/storage/db.ts';
@@ -24,6 +22,7 @@ import { Recorder } from '../src/audit/recorder.ts';
 import { ApiPipeline } from '../src/http/pipeline.ts';
 import { healthLakeProvider } from '../src/services/healthlake/index.ts';
 import type { HttpRequest } from '../src/wire/types.ts';
+import { signJsonRequest } from './lib.ts';
 
 const ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 9);
 const CALLS = Number(process.env.BENCH_CPU_CALLS ?? 4000);
@@ -48,17 +47,12 @@ function harness(audit: boolean): Harness {
   return { pipeline, dir, close: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
+/** A signed request (bench/lib.ts signJsonRequest) as the HTTP front hands it to the pipeline. */
 async function signed(target: string, body: object): Promise<HttpRequest> {
-  const signer = new SignatureV4({ service: 'healthlake', region: 'us-east-1', credentials: ROOT, sha256: Hash.bind(null, 'sha256') });
-  const text = JSON.stringify(body);
-  const s = await signer.sign({
-    method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port: 4599, path: '/',
-    headers: { host: '127.0.0.1:4599', 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target, 'content-length': String(text.length) },
-    body: text,
-  });
+  const s = await signJsonRequest(4599, ROOT, 'healthlake', target, 'application/x-amz-json-1.0', body);
   const headers: Record<string, string> = { 'user-agent': 'autocannon', connection: 'keep-alive' };
   for (const [k, v] of Object.entries(s.headers)) headers[k.toLowerCase()] = String(v);
-  return { method: 'POST', path: '/', query: '', headers, body: Buffer.from(text) };
+  return { method: s.method, path: s.path, query: '', headers, body: Buffer.from(s.body) };
 }
 
 async function call(h: Harness, req: HttpRequest, n: number): Promise<void> {
