@@ -11,12 +11,31 @@
  * normal one. Event history's lookup index worker stays at normal priority: LookupEvents waits
  * for it, and at nice 10 it lost the CPU often enough to triple the query's p99 (300,000 events:
  * up to 34 ms against 13 ms), though audited calls ran 7-10% faster.
+ *
+ * A checkpoint alone does not stop the WAL file from growing: SQLite writes the log from its
+ * start again only when a write transaction begins with every frame already copied, and a
+ * writer that is never idle (group commit opens the next batch as soon as the last commits)
+ * always begins with frames the thread has not copied yet. Appending forever cost disk space
+ * without bound (200 MB a minute of audited reads) and, on ext4, a block allocation and a
+ * zeroed page for each page written. So once a checkpoint finds the log long and copies all of
+ * it, the thread tells the writer (`walLong`), which copies the few frames committed since and
+ * thereby lets its next transaction restart the log (Db.restartWal).
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { endWorker, exitOf } from './worker-ending.ts';
 
 const AUTOCHECKPOINT_PAGES = 4000;
+/** A log this long (frames of one page, 4 KiB) is restarted from its beginning: 32 MiB. */
+const RESTART_FRAMES = 8192;
+
+/** What the checkpoints need of the connection writing the database. */
+export interface WalWriter {
+  /** SQLite's automatic checkpoints: 0 while this thread runs them. */
+  setAutocheckpoint(pages: number): void;
+  /** The log is long and was copied up to a moment ago: a restart is due. */
+  walLong?(): void;
+}
 
 // Plain CommonJS evaluated in the worker: no TypeScript loader is needed there.
 const WORKER_SOURCE = `
@@ -31,7 +50,12 @@ if (process.platform === 'linux') {
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 0');
 const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage({ error: String(err) }); }
+  try {
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (result.busy === 0 && result.log >= workerData.restartFrames && result.checkpointed === result.log) {
+      parentPort.postMessage({ walLong: result.log });
+    }
+  } catch (err) { parentPort.postMessage({ error: String(err) }); }
 }, workerData.intervalMs);
 parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
 `;
@@ -42,14 +66,18 @@ export class Checkpointer {
   /** Resolves once the worker thread has ended (its connection closed). */
   private readonly exited: Promise<void>;
 
-  constructor(file: string, setAutocheckpoint: (pages: number) => void, intervalMs = 200) {
+  constructor(file: string, writer: WalWriter, options: { intervalMs?: number; restartFrames?: number } = {}) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
+    const workerData = { file, driver, intervalMs: options.intervalMs ?? 200, restartFrames: options.restartFrames ?? RESTART_FRAMES };
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.worker.unref();
     this.exited = exitOf(this.worker);
-    setAutocheckpoint(0);
+    writer.setAutocheckpoint(0);
+    this.worker.on('message', (m: { walLong?: number }) => {
+      if (m.walLong !== undefined && !this.stopped) writer.walLong?.();
+    });
     const fallBack = (): void => {
-      if (!this.stopped) setAutocheckpoint(AUTOCHECKPOINT_PAGES);
+      if (!this.stopped) writer.setAutocheckpoint(AUTOCHECKPOINT_PAGES);
     };
     this.worker.on('error', fallBack);
     this.worker.on('exit', fallBack);

@@ -22,7 +22,14 @@ export interface DbOptions {
   readonly?: boolean;
   /** Oldest a group-commit batch may get (tests change it). */
   groupCommitMaxMs?: number;
+  /** WAL length (frames) at which the log is restarted, and how often the checkpointer thread
+   * runs (tests change them; checkpointer.ts). */
+  walRestartFrames?: number;
+  checkpointIntervalMs?: number;
 }
+
+/** A WAL grown past this (a burst of writes) is cut back to it when the log restarts. */
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export class Db {
   readonly sql: Database.Database;
@@ -35,6 +42,8 @@ export class Db {
   private commitOpenBatch: (() => void) | undefined;
   private checkpointer: Checkpointer | undefined;
   private readonly rollbackListeners: (() => void)[] = [];
+  /** The checkpointer found the log long: copy the rest of it after the next commit. */
+  private walRestartDue = false;
 
   private readonly groupCommitMaxMs: number;
 
@@ -59,10 +68,17 @@ export class Db {
     this.sql.pragma('mmap_size = 268435456');
     this.sql.pragma('wal_autocheckpoint = 4000');
     this.sql.pragma('temp_store = MEMORY');
+    this.sql.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     this.runInTransaction = this.sql.transaction((fn: () => unknown) => fn());
     this.migrate();
     if (file !== ':memory:') {
-      this.checkpointer = new Checkpointer(file, (pages) => this.sql.pragma(`wal_autocheckpoint = ${pages}`));
+      this.checkpointer = new Checkpointer(file, {
+        setAutocheckpoint: (pages) => this.sql.pragma(`wal_autocheckpoint = ${pages}`),
+        walLong: () => {
+          this.walRestartDue = true;
+          if (!this.sql.inTransaction) this.restartWal();
+        },
+      }, { restartFrames: options.walRestartFrames, intervalMs: options.checkpointIntervalMs });
     }
   }
 
@@ -85,11 +101,30 @@ export class Db {
   /** Runs fn in one IMMEDIATE transaction: all of its writes commit together or not at all.
    * Inside an open transaction (or batch) it becomes a savepoint of it. */
   transaction<T>(fn: () => T): T {
+    let result: T;
     try {
-      return this.runInTransaction.immediate(fn) as T;
+      result = this.runInTransaction.immediate(fn) as T;
     } catch (e) {
       this.rolledBack();
       throw e;
+    }
+    if (this.walRestartDue && !this.sql.inTransaction) this.restartWal();
+    return result;
+  }
+
+  /**
+   * Copies the WAL frames committed since the checkpointer's last pass (a few batches' worth),
+   * so the log is wholly copied when the next write transaction begins and SQLite writes it
+   * from its start again (checkpointer.ts says why the thread cannot do this alone). Outside a
+   * transaction only. A checkpoint the thread is running at the same moment makes this one a
+   * no-op (PASSIVE never waits); the thread asks again after its next pass.
+   */
+  private restartWal(): void {
+    this.walRestartDue = false;
+    try {
+      this.sql.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // A failed checkpoint leaves the log as it was; the thread asks again after its next pass.
     }
   }
 
@@ -142,7 +177,9 @@ export class Db {
           if (this.sql.inTransaction) this.sql.exec('ROLLBACK');
           this.rolledBack();
           reject(err);
+          return;
         }
+        if (this.walRestartDue) this.restartWal();
       };
       const commitWhenQuiet = (): void => {
         if (this.commitOpenBatch !== commit) return; // committed already (close)

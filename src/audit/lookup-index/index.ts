@@ -109,7 +109,9 @@ export class WorkerLookupIndex implements LookupIndex {
     };
     this.worker.on('error', failed);
     this.worker.on('exit', failed);
-    this.checkpointer = new Checkpointer(lookupIndexFile(main.file), (pages) => this.worker.postMessage({ autocheckpoint: pages }));
+    this.checkpointer = new Checkpointer(lookupIndexFile(main.file), {
+      setAutocheckpoint: (pages) => this.worker.postMessage({ autocheckpoint: pages }),
+    });
   }
 
   caughtUp(): Database.Database {
