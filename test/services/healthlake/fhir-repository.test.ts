@@ -46,6 +46,19 @@ describe('FHIR repository and interactions', () => {
     assert.ok(rows.composite.some(([k, , a, , , n]) => k === 'Observation.component-code-value-quantity' && a === 'x' && n === 2));
   });
 
+  it('gives a CodeableConcept\'s text a token row only when no coding\'s display says it, and :text finds both', () => {
+    const textRows = (code: object) => indexRows({ resourceType: 'Observation', status: 'final', code } as any).token
+      .filter(([k, s, c]) => k === 'Observation.code' && s === null && c === null).map(([, , , d]) => d);
+    assert.deepEqual(textRows({ coding: [{ system: 's', code: '1', display: 'Body height' }], text: 'Body height' }), []);
+    assert.deepEqual(textRows({ coding: [{ system: 's', code: '1', display: 'Body height' }], text: 'Height' }), ['Height']);
+    assert.deepEqual(textRows({ text: 'Height only' }), ['Height only']);
+    const same = createResource(ctx, { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 's', code: '1', display: 'Body height' }], text: 'Body height' } }, 'Observation');
+    const other = createResource(ctx, { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 's', code: '2', display: 'Body weight' }], text: 'Weight' } }, 'Observation');
+    assert.deepEqual(ids(ctx, 'Observation', 'code:text=body height'), [same.id]);
+    assert.deepEqual(ids(ctx, 'Observation', 'code:text=weight').sort(), [other.id]);
+    assert.deepEqual(ids(ctx, 'Observation', 'code:missing=false&_sort=code').length, 2);
+  });
+
   it('versions writes and keeps the index in step', () => {
     const made = createResource(ctx, { resourceType: 'Patient', name: [{ family: 'One' }] }, 'Patient');
     assert.equal(made.status, 201);

@@ -41,7 +41,9 @@ export function tokensOf(tv: TypedValue): Token[] {
     case 'CodeableConcept': {
       const out = ((v.coding as Record<string, unknown>[] | undefined) ?? [])
         .map((c) => ({ system: str(c.system), code: str(c.code), display: str(c.display) }));
-      if (str(v.text)) out.push({ system: null, code: null, display: str(v.text) });
+      // The text gets a row of its own for :text, unless a coding's display already says it.
+      const text = str(v.text);
+      if (text && !out.some((t) => t.display === text)) out.push({ system: null, code: null, display: text });
       return out;
     }
     case 'Identifier':
