@@ -26,8 +26,10 @@ import { createRequire } from 'node:module';
 import { endWorker, exitOf } from './worker-ending.ts';
 
 const AUTOCHECKPOINT_PAGES = 4000;
-/** A log this long (frames of one page, 4 KiB) is restarted from its beginning: 32 MiB. */
-const RESTART_FRAMES = 8192;
+/** A log this long (frames of one page, 4 KiB) is restarted from its beginning: 64 MiB, as much as
+ * the writer keeps of it afterwards (journal_size_limit). An import batch writes a few thousand
+ * frames, which the writer copies itself at a restart: the longer the log, the rarer that is. */
+const RESTART_FRAMES = 16384;
 
 /** What the checkpoints need of the connection writing the database. */
 export interface WalWriter {

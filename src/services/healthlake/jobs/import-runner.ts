@@ -201,10 +201,16 @@ async function commit(deps: RunnerDeps, job: JobRow, p: ImportProgress, batch: P
       base: datastoreEndpoint(deps.config, job.datastoreId), now: deps.clock.now(), ids: deps.ids, validationLevel: level,
       strictSearch: false, bundleEntryLimit: deps.config.fhirBundleEntryLimit, authorizeEntry: () => undefined,
     };
+    const records = { ok: [] as string[], failed: [] as string[], firstOk: 0, firstFailed: 0 };
     for (const line of batch) {
       next.line = line.lineId;
       if (line.kind === 'blank') continue;
       const r = importLine(ctx, line, careful);
+      if (r.ok) {
+        if (records.ok.push(r.record) === 1) records.firstOk = line.lineId;
+      } else if (records.failed.push(r.record) === 1) {
+        records.firstFailed = line.lineId;
+      }
       next.resourcesScanned++;
       if (r.ok) {
         next.resourcesImported++;
@@ -216,8 +222,9 @@ async function commit(deps: RunnerDeps, job: JobRow, p: ImportProgress, batch: P
         next.customerErrors++;
         next.fileErrors++;
       }
-      deps.jobs.addResult(job.jobId, p.fileIndex, line.lineId, r.ok, r.record);
     }
+    deps.jobs.addResults(job.jobId, p.fileIndex, true, records.firstOk, records.ok);
+    deps.jobs.addResults(job.jobId, p.fileIndex, false, records.firstFailed, records.failed);
     next.activeMs += performance.now() - since;
     if (fileEnd) {
       next.scannedFiles++;
@@ -244,9 +251,9 @@ async function writeOutput(deps: RunnerDeps, job: JobRow, input: S3Location, out
   inputUri: string, kmsKeyId: string): Promise<void> {
   checkBucket(deps, output, job.accountId, 'output');
   const folder = folderKey(output, importFolder(job.datastoreId, job.jobId));
-  const put = async (key: string, lines: string[]) => {
-    if (lines.length === 0) return;
-    await deps.buckets.putObject(output.bucket, key, Buffer.from(`${lines.join('\n')}\n`), {}, { contentType: 'application/x-ndjson' });
+  const put = async (key: string, ndjson: string) => {
+    if (ndjson === '') return;
+    await deps.buckets.putObject(output.bucket, key, Buffer.from(ndjson), {}, { contentType: 'application/x-ndjson' });
   };
   for (let i = 0; i < p.files.length; i++) {
     const name = outputName(input, p.files[i]!.key);

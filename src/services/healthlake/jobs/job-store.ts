@@ -91,16 +91,19 @@ export class JobStore {
   finish(jobId: string, status: JobStatus, endTime: number, message: string | null, progress: Record<string, unknown> | null): void {
     this.db.stmt('UPDATE healthlake_jobs SET status = ?, end_time = ?, message = ?, progress = COALESCE(?, progress) WHERE job_id = ?')
       .run(status, endTime, message, progress === null ? null : JSON.stringify(progress), jobId);
-    this.db.stmt('DELETE FROM healthlake_import_results WHERE job_id = ?').run(jobId);
+    this.db.stmt('DELETE FROM healthlake_import_result_batches WHERE job_id = ?').run(jobId);
   }
 
-  addResult(jobId: string, fileIndex: number, lineId: number, ok: boolean, record: string): void {
-    this.db.stmt('INSERT OR REPLACE INTO healthlake_import_results (job_id, file_index, line_id, ok, record) VALUES (?, ?, ?, ?, ?)')
-      .run(jobId, fileIndex, lineId, ok ? 1 : 0, record);
+  /** One committed batch's output records of one outcome, in line order (no newlines inside). */
+  addResults(jobId: string, fileIndex: number, ok: boolean, firstLine: number, records: string[]): void {
+    if (records.length === 0) return;
+    this.db.stmt('INSERT INTO healthlake_import_result_batches (job_id, file_index, ok, first_line, records) VALUES (?, ?, ?, ?, ?)')
+      .run(jobId, fileIndex, ok ? 1 : 0, firstLine, records.join('\n'));
   }
 
-  results(jobId: string, fileIndex: number, ok: boolean): string[] {
-    return (this.db.stmt('SELECT record FROM healthlake_import_results WHERE job_id = ? AND file_index = ? AND ok = ? ORDER BY line_id')
-      .all(jobId, fileIndex, ok ? 1 : 0) as { record: string }[]).map((r) => r.record);
+  /** Every output record of one input file and outcome, in line order, a line each ('' if none). */
+  results(jobId: string, fileIndex: number, ok: boolean): string {
+    return (this.db.stmt('SELECT records FROM healthlake_import_result_batches WHERE job_id = ? AND file_index = ? AND ok = ? ORDER BY first_line')
+      .all(jobId, fileIndex, ok ? 1 : 0) as { records: string }[]).map((r) => `${r.records}\n`).join('');
   }
 }
