@@ -72,12 +72,14 @@ export class Checkpointer {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const workerData = { file, driver, intervalMs: options.intervalMs ?? 200, restartFrames: options.restartFrames ?? RESTART_FRAMES };
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
-    this.worker.unref();
-    this.exited = exitOf(this.worker);
-    writer.setAutocheckpoint(0);
     this.worker.on('message', (m: { walLong?: number }) => {
       if (m.walLong !== undefined && !this.stopped) writer.walLong?.();
     });
+    // After the message listener, which refs the worker's port again: the thread must never
+    // keep the process alive (a Db its owner forgets to close included).
+    this.worker.unref();
+    this.exited = exitOf(this.worker);
+    writer.setAutocheckpoint(0);
     const fallBack = (): void => {
       if (!this.stopped) writer.setAutocheckpoint(AUTOCHECKPOINT_PAGES);
     };

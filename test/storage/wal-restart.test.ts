@@ -6,9 +6,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Db } from '../../src/storage/db.ts';
 
 /** The WAL header's checkpoint sequence number: SQLite adds one each time it writes the log
@@ -67,5 +68,15 @@ describe('WAL restart under continuous writes', () => {
     assert.ok(restarts >= 3, `the log was restarted ${restarts} times in ${commits} writes`);
     const { n } = db.sql.prepare('SELECT count(*) AS n FROM rows').get() as { n: number };
     assert.equal(n, commits, 'every committed write is there');
+  });
+
+  it('never keeps the process alive: a Db nobody closes lets its process end', () => {
+    const script = join(dir, 'left-open.mts');
+    writeFileSync(script, `import { Db } from ${JSON.stringify(new URL('../../src/storage/db.ts', import.meta.url).href)};
+      const db = new Db(${JSON.stringify(join(dir, 'left-open.db'))});
+      await db.batched(() => db.sql.exec('CREATE TABLE t (v)'));\n`);
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { timeout: 30_000, encoding: 'utf8' });
+    assert.equal(run.signal, null, 'the process ended by itself');
+    assert.equal(run.status, 0, run.stderr);
   });
 });
