@@ -301,6 +301,7 @@ describe('HealthLake FHIR REST', () => {
     assert.ok(!audit.interaction.some((i: any) => i.code === 'delete'));
     assert.ok(!rest.resource.find((r: any) => r.type === 'Location').searchParam.some((p: any) => p.name === 'near'));
     assert.deepEqual(rest.interaction.map((i: any) => i.code).sort(), ['batch', 'history-system', 'transaction']);
+    assert.deepEqual(rest.operation.map((o: any) => o.name).sort(), ['export', 'group-export', 'patient-export', 'validate']);
   });
 
   it('answers bad input with a 4xx OperationOutcome, never a 5xx', async () => {

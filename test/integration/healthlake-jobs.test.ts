@@ -313,7 +313,9 @@ describe('FHIR $export (REST) and its cancellation', () => {
     assert.equal((await fhir.post('$export?_type=NoSuchType', body)).status, 400);
     assert.equal((await fhir.post('$export', { ...body, OutputDataConfig: {} })).status, 400);
     assert.equal((await fhir.get('export/0123456789abcdef0123456789abcdef')).status, 404);
-    assert.equal((await fhir.post('Patient/$export', body)).status, 400);
+    const getInitiated = await fhir.get('Patient/$export');
+    assert.equal(getInitiated.status, 400);
+    assert.match(getInitiated.text, /GET-initiated \$export/);
 
     // Two more exports: the second waits behind the first and is cancelled.
     const first = await fhir.post('$export', body);
@@ -338,6 +340,51 @@ describe('FHIR $export (REST) and its cancellation', () => {
       const events = await ct.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }] }));
       assert.ok(events.Events!.length > 0, name);
     }
+  });
+
+  it('exports every patient\'s compartment (Patient/$export) and those of a group\'s members (Group/{id}/$export)', async () => {
+    const ds = await hl.send(new CreateFHIRDatastoreCommand({ DatastoreTypeVersion: 'R4' }));
+    const fhir = new FhirClient(ds.DatastoreEndpoint!);
+    const code = { coding: [{ system: 'http://loinc.org', code: '8302-2' }] };
+    const resources = [
+      { resourceType: 'Patient', id: 'pa' },
+      { resourceType: 'Patient', id: 'pb' },
+      { resourceType: 'Observation', id: 'oa', status: 'final', code, subject: { reference: 'Patient/pa' } },
+      { resourceType: 'Observation', id: 'ob', status: 'final', code, subject: { reference: 'Patient/pb' } },
+      // In pb's compartment through performer, not subject.
+      { resourceType: 'Observation', id: 'operf', status: 'final', code, performer: [{ reference: 'Patient/pb' }] },
+      // About a group, not a patient: in no patient's compartment.
+      { resourceType: 'Observation', id: 'ogroup', status: 'final', code, subject: { reference: 'Group/ga' } },
+      { resourceType: 'Encounter', id: 'ea', status: 'finished', class: { code: 'AMB' }, subject: { reference: 'Patient/pa' } },
+      // A type outside the Patient compartment.
+      { resourceType: 'Practitioner', id: 'dr' },
+      // pb was a member of ga once: inactive members are not exported with the group.
+      { resourceType: 'Group', id: 'ga', type: 'person', actual: true, member: [{ entity: { reference: 'Patient/pa' } }, { entity: { reference: 'Patient/pb' }, inactive: true }] },
+      { resourceType: 'Group', id: 'gb', type: 'person', actual: true, member: [{ entity: { reference: 'Patient/pb' } }] },
+    ];
+    for (const r of resources) assert.ok([200, 201].includes((await fhir.put(`${r.resourceType}/${r.id}`, r)).status), `${r.resourceType}/${r.id}`);
+    await fhir.delete('Observation/ob');
+
+    const exported = async (path: string): Promise<Record<string, string[]>> => {
+      const started = await fhir.post(path, body);
+      assert.equal(started.status, 202, started.text);
+      const status = await waitRest(fhir, started.json.jobId);
+      assert.equal(status.exportJobProperties.jobStatus, 'COMPLETED');
+      assert.equal(decodeURIComponent(status.request), `${ds.DatastoreEndpoint}${path}`);
+      const ids: Record<string, string[]> = {};
+      for (const o of status.output) {
+        const lines = (await text(s3, 'rest-out', o.url.replace('s3://rest-out/', ''))).trim().split('\n').map((l) => JSON.parse(l));
+        ids[o.type] = [...(ids[o.type] ?? []), ...lines.map((r) => r.id)].sort();
+      }
+      return ids;
+    };
+    assert.deepEqual(await exported('Patient/$export'), {
+      Encounter: ['ea'], Group: ['ga', 'gb'], Observation: ['oa', 'operf'], Patient: ['pa', 'pb'],
+    });
+    assert.deepEqual(await exported('Group/ga/$export'), { Encounter: ['ea'], Group: ['ga'], Observation: ['oa'], Patient: ['pa'] });
+    assert.deepEqual(await exported('Group/gb/$export?_type=Observation,Patient'), { Observation: ['operf'], Patient: ['pb'] });
+    assert.equal((await fhir.post('Group/nosuch/$export', body)).status, 404);
+    assert.equal((await fhir.delete('Patient/$export')).status, 405);
   });
 });
 

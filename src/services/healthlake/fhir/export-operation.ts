@@ -1,12 +1,16 @@
 /**
  * FHIR bulk export on the data plane (spec/healthlake.md §2.6): `POST [base]$export` starts a
  * system export job (the same job as StartFHIRExportJob, run by the job worker) with optional
- * `_type` and `_since`; `GET [base]export/{jobId}` reports it in HealthLake's camelCase shape;
+ * `_type` and `_since`; `POST [base]Patient/$export` one of every patient's compartment and
+ * `POST [base]Group/{id}/$export` one of the compartments of the group's members (FHIR Bulk
+ * Data); `GET [base]export/{jobId}` reports a job in HealthLake's camelCase shape;
  * `DELETE [base]export/{jobId}` cancels it.
  */
 import { JobStore, type JobRow } from '../jobs/job-store.ts';
 import { exportFolder, folderKey, parseS3Uri, s3Uri } from '../jobs/s3-uri.ts';
 import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
+import type { FhirRoute } from './routes.ts';
+import type { ExportScope } from '../jobs/export-runner.ts';
 import { fhirDefinitions } from './definitions.ts';
 import { badRequest, FhirError, notFound } from './errors.ts';
 import { parseJsonBody } from './body.ts';
@@ -16,11 +20,6 @@ const ROLE_ARN = /^arn:aws(-[^:]+)?:iam::[0-9]{12}:role\/.+$/;
 const NDJSON_FORMATS = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
 const JOB_NAME = /^([\p{L}\p{Z}\p{N}_.:/=+\-%@]*)$/u;
 
-export interface ExportScope {
-  types?: string[];
-  /** Epoch milliseconds: only resources last updated at or after it. */
-  since?: number;
-}
 
 function jobsOf(ctx: FhirContext): JobStore {
   return new JobStore(ctx.repo.db);
@@ -60,9 +59,19 @@ function scopeOf(req: FhirRequest): ExportScope {
   return scope;
 }
 
-export function startExport(ctx: FhirContext, req: FhirRequest): FhirResult {
+export function startExport(ctx: FhirContext, req: FhirRequest, route: Pick<FhirRoute, 'resourceType' | 'id'>): FhirResult {
   const caller = requireCaller(ctx);
   const scope = scopeOf(req);
+  let path = '';
+  if (route.resourceType === 'Patient') {
+    scope.patients = {};
+    path = 'Patient/';
+  } else if (route.resourceType === 'Group') {
+    const group = ctx.repo.get(ctx.store, 'Group', route.id!);
+    if (!group || group.deleted) throw notFound(`Group/${route.id!.slice(0, 64)} is not known.`);
+    scope.patients = { group: group.id };
+    path = `Group/${group.id}/`;
+  }
   if (req.body.length === 0) throw badRequest('$export needs a body with OutputDataConfig and DataAccessRoleArn.');
   const body = parseJsonBody(req.headers, req.body) as Record<string, any>;
   const s3 = body?.OutputDataConfig?.S3Configuration;
@@ -79,7 +88,7 @@ export function startExport(ctx: FhirContext, req: FhirRequest): FhirResult {
     name: (body.JobName as string | undefined) ?? null, submitTime: ctx.now.getTime(),
     request: {
       OutputDataConfig: { S3Configuration: { S3Uri: s3.S3Uri, KmsKeyId: s3.KmsKeyId } },
-      DataAccessRoleArn: body.DataAccessRoleArn, Scope: scope, Request: `${ctx.base}$export${query ? `?${query}` : ''}`,
+      DataAccessRoleArn: body.DataAccessRoleArn, Scope: scope, Request: `${ctx.base}${path}$export${query ? `?${query}` : ''}`,
     },
   });
   return {

@@ -252,7 +252,7 @@ export function runInteraction(ctx: FhirContext, route: FhirRoute, req: FhirRequ
     case 'history-instance': case 'history-type': case 'history-system': return history(ctx, route, req);
     case 'validate': return validate(ctx, route, req);
     case 'bundle': return bundle(ctx, route, req);
-    case 'export-start': return startExport(ctx, req);
+    case 'export-start': return startExport(ctx, req, route);
     case 'export-describe': return describeExport(ctx, route.id!);
     case 'export-cancel': return cancelExport(ctx, route.id!);
     case 'not-built':

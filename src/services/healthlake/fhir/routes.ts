@@ -57,12 +57,16 @@ export function routeFhir(method: string, segments: string[], hasQuery: boolean)
     if (method === 'GET') return { interaction: 'history-system', action: 'GetHistoryByResourceId' };
     throw methodNotAllowed(method, path);
   }
-  // Bulk export: system-level POST $export runs as an export job; the rest is not built.
-  if (a === '$export' && n === 1 && method === 'POST') return { interaction: 'export-start', action: 'StartFHIRExportJobWithPost' };
-  if (a === '$export' || (b === '$export' && (a === 'Patient' || a === 'Group')) || (c === '$export' && a === 'Group')) {
-    return notBuilt(method === 'POST' ? 'StartFHIRExportJobWithPost' : 'StartFHIRExportJobWithGet',
-      a === '$export' ? 'GET-initiated $export (HealthLake-managed output)' : 'Patient- and Group-level $export');
-  }
+  // Bulk export: POST $export (system), Patient/$export (every patient's compartment) and
+  // Group/{id}/$export (its members' compartments) run as export jobs; GET-initiated export,
+  // whose output HealthLake keeps itself, is not built.
+  const level: Pick<FhirRoute, 'resourceType' | 'id'> | undefined = a === '$export' && n === 1 ? {}
+    : a === 'Patient' && b === '$export' && n === 2 ? { resourceType: 'Patient' }
+      : a === 'Group' && c === '$export' && n === 3 ? { resourceType: 'Group', id: b }
+        : undefined;
+  if (level && method === 'POST') return { interaction: 'export-start', action: 'StartFHIRExportJobWithPost', ...level };
+  if (level && method === 'GET') return notBuilt('StartFHIRExportJobWithGet', 'GET-initiated $export (HealthLake-managed output)');
+  if (level) throw methodNotAllowed(method, path);
   if (a === 'export' && n === 2) {
     if (method === 'GET') return { interaction: 'export-describe', action: 'DescribeFHIRExportJobWithGet', id: b };
     if (method === 'DELETE') return { interaction: 'export-cancel', action: 'CancelFHIRExportJobWithDelete', id: b };

