@@ -10,7 +10,7 @@ import { JobStore, type JobRow } from '../jobs/job-store.ts';
 import { exportFolder, folderKey, parseS3Uri, s3Uri } from '../jobs/s3-uri.ts';
 import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
 import type { FhirRoute } from './routes.ts';
-import type { ExportScope } from '../jobs/export-runner.ts';
+import type { ExportScope } from '../jobs/export-selection.ts';
 import { fhirDefinitions } from './definitions.ts';
 import { badRequest, FhirError, notFound } from './errors.ts';
 import { parseJsonBody } from './body.ts';
