@@ -101,6 +101,11 @@ export class PreparePool {
     return prepareLines(r.lines, r.level, r.now);
   }
 
+  /** Some worker has loaded the definitions and takes batches. */
+  get ready(): boolean {
+    return this.slots.some((s) => !s.dead && s.ready);
+  }
+
   /** Workers still running. */
   get size(): number {
     return this.slots.filter((s) => !s.dead).length;

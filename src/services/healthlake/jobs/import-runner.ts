@@ -19,8 +19,9 @@ import { updatePrepared } from '../fhir/writes.ts';
 import type { ValidationLevel } from '../fhir/validation.ts';
 import type { JobRow, JobStatus } from './job-store.ts';
 import { manifest, newProgress, type ImportProgress, type InputFile } from './import-progress.ts';
-import { prepareLines, refusalError, type InputLine, type PreparedLine } from './import-prepare.ts';
+import { refusalError, type InputLine, type PreparedLine } from './import-prepare.ts';
 import { acquirePreparePool, type PreparePool } from './import-prepare-pool.ts';
+import { PrepareQueue } from './import-prepare-queue.ts';
 import { checkBucket, JobFailure, type RunnerDeps } from './runner-deps.ts';
 import { folderKey, importFolder, parseS3Uri, s3Uri, type S3Location } from './s3-uri.ts';
 
@@ -144,16 +145,13 @@ async function importFile(deps: RunnerDeps, job: JobRow, input: S3Location, star
   const file = p.files[p.fileIndex]!;
   const stream = await openInput(deps, input, file);
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  const prepare = (batch: InputLine[]): Promise<PreparedLine[]> => {
-    const now = deps.clock.now().getTime();
-    return pool ? pool.prepare(batch, level, now, (name) => deps.repo.key(name)) : Promise.resolve(prepareLines(batch, level, now));
-  };
-  // Batches prepared or being prepared, oldest first: enough to keep every worker busy.
-  const ahead: Promise<PreparedLine[]>[] = [];
-  const depth = pool ? pool.size + 1 : 1;
+  const queue = new PrepareQueue(pool, level, () => deps.clock.now().getTime(), (name) => deps.repo.key(name));
+  // Batches read ahead of the commits: enough for the workers and for the committing thread to
+  // find chunks of its own to prepare (import-prepare-queue.ts).
+  const depth = pool ? 3 : 1;
   let since = performance.now();
   const commitNext = async (fileEnd: boolean) => {
-    p = await commit(deps, job, p, await ahead.shift()!, fileEnd, level, since);
+    p = await commit(deps, job, p, await queue.next(), fileEnd, level, since);
     since = performance.now();
   };
   let lineNo = 0;
@@ -164,9 +162,9 @@ async function importFile(deps: RunnerDeps, job: JobRow, input: S3Location, star
       if (lineNo <= p.line) continue;
       batch.push({ lineId: lineNo, text });
       if (batch.length >= deps.batchLines) {
-        ahead.push(prepare(batch));
+        queue.add(batch);
         batch = [];
-        if (ahead.length >= depth) {
+        if (queue.length >= depth) {
           await commitNext(false);
           if (deps.stopping()) return p;
         }
@@ -179,8 +177,8 @@ async function importFile(deps: RunnerDeps, job: JobRow, input: S3Location, star
     lines.close();
     stream.destroy();
   }
-  ahead.push(prepare(batch));
-  while (ahead.length > 1) {
+  queue.add(batch);
+  while (queue.length > 1) {
     await commitNext(false);
     if (deps.stopping()) return p;
   }
