@@ -40,7 +40,9 @@ describe('FHIR repository and interactions', () => {
       subject: { reference: 'Patient/p' }, effectiveDateTime: '2020', valueQuantity: { value: 5, system: 'http://unitsofmeasure.org', code: 'mg' },
       component: [{ code: { text: 'c' , coding: [{ code: 'x' }] }, valueQuantity: { value: 2 } }] } as any);
     assert.ok(rows.token.some(([k, s, c]) => k === 'Observation.code' && s === 'http://loinc.org' && c === '1-8'));
-    assert.ok(rows.reference.some(([k, t, id]) => k === 'Observation.patient' && t === 'Patient' && id === 'p'));
+    assert.ok(rows.reference.some(([k, t, id]) => k === 'Observation.subject' && t === 'Patient' && id === 'p'));
+    // patient is subject narrowed to Patient: its rows are subject's (search-params.ts subsetOf).
+    assert.ok(!rows.reference.some(([k]) => k === 'Observation.patient'));
     assert.ok(rows.date.some(([k, lo]) => k === 'Observation.date' && lo === Date.UTC(2020, 0, 1)));
     assert.ok(rows.quantity.some(([k, , , , v]) => k === 'Observation.value-quantity' && v === 5));
     assert.ok(rows.composite.some(([k, , a, , , n]) => k === 'Observation.component-code-value-quantity' && a === 'x' && n === 2));

@@ -192,7 +192,11 @@ function addValues(rows: IndexRows, param: SearchParamDef, values: TypedValue[],
         for (const s of stringsOf(tv)) rows.string.push([key, normalizeString(s).slice(0, MAX_STRING), s.slice(0, MAX_STRING)]);
         break;
       case 'reference':
-        for (const [t, id] of referencesOf(tv, param.targets)) rows.reference.push([key, t, id.slice(0, MAX_STRING)]);
+        for (const [t, id] of referencesOf(tv, param.targets)) {
+          // A typed row of a subset parameter is its whole parameter's row (search-params.ts subsetOf).
+          if (param.subsetOf && t === param.subsetOf.refType) continue;
+          rows.reference.push([key, t, id.slice(0, MAX_STRING)]);
+        }
         if (tv.type === 'Reference') {
           const ident = (tv.value as { identifier?: unknown }).identifier;
           if (ident) for (const t of tokensOf({ type: 'Identifier', value: ident })) rows.token.push([`${key}:identifier`, t.system, t.code, null]);

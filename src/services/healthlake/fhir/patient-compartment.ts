@@ -13,8 +13,8 @@ interface CompartmentDefinition {
 let byType: Map<string, SearchParamDef[]> | undefined;
 
 /**
- * Resource type -> the reference parameters (as this server indexes them) that put a resource
- * of the type in a patient's compartment. Types outside the compartment are absent. Patient's
+ * Resource type -> the reference parameters whose rows of type Patient (as this server keeps
+ * them) put a resource of the type in a patient's compartment. Types outside the compartment are absent. Patient's
  * own entry (`link`) is left out: a patient is in its own compartment by its id.
  */
 export function patientCompartment(): Map<string, SearchParamDef[]> {
@@ -23,8 +23,16 @@ export function patientCompartment(): Map<string, SearchParamDef[]> {
     byType = new Map();
     for (const { code, param } of definition.resource) {
       if (code === 'Patient' || !param) continue;
-      const params = param.map((p) => searchParamsFor(code).get(p)).filter((p): p is SearchParamDef => p?.type === 'reference');
-      if (params.length > 0) byType.set(code, params);
+      const params = new Set<SearchParamDef>();
+      for (const name of param) {
+        const p = searchParamsFor(code).get(name);
+        if (p?.type !== 'reference') continue;
+        // A subset parameter's Patient rows are its whole parameter's (search-params.ts subsetOf);
+        // one narrowed to another type has none.
+        if (!p.subsetOf) params.add(p);
+        else if (p.subsetOf.refType === 'Patient') params.add(searchParamsFor(code).get(p.subsetOf.code)!);
+      }
+      if (params.size > 0) byType.set(code, [...params]);
     }
   }
   return byType;

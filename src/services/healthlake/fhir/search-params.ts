@@ -39,6 +39,14 @@ export interface SearchParamDef {
    * rows of its own; a search reads theirs (search/sql.ts indexKeys).
    */
   unionOf?: string[];
+  /**
+   * A reference parameter whose expression is another's narrowed to its one target type
+   * (Observation patient = subject.where(resolve() is Patient)): its rows are that parameter's
+   * rows of that type, so it keeps only the rows those cannot stand for (references resolve()
+   * types but the row cannot: ref_type null) and its :identifier rows (search/sql.ts,
+   * search/run.ts read both).
+   */
+  subsetOf?: { code: string; refType: string };
   definition: SearchParameter;
 }
 
@@ -231,10 +239,33 @@ function markUnions(params: Map<string, SearchParamDef>): void {
   }
 }
 
+const RESOLVED_AS = /^(.*)\.where\(resolve\(\) is ([A-Za-z]+)\)$/;
+
+/**
+ * Marks subsetOf: each part of the parameter's expression is `X.where(resolve() is T)`, T its
+ * only target, and the X parts are exactly another reference parameter's expression, one that
+ * targets T among others (so its rows carry the type and a bare id never takes T).
+ */
+function markSubsets(params: Map<string, SearchParamDef>): void {
+  const references = [...params.values()].filter((p) => p.type === 'reference' && !p.column);
+  for (const p of references) {
+    if (p.targets.length !== 1) continue;
+    const type = p.targets[0]!;
+    const bases = splitUnion(p.expression).map((part) => RESOLVED_AS.exec(part)).map((m) => (m && m[2] === type ? m[1]! : undefined));
+    if (bases.length === 0 || bases.some((b) => b === undefined)) continue;
+    const whole = references.find((q) => q !== p && q.targets.length > 1 && q.targets.includes(type)
+      && splitUnion(q.expression).length === bases.length && splitUnion(q.expression).every((x) => bases.includes(x)));
+    if (whole) p.subsetOf = { code: whole.code, refType: type };
+  }
+}
+
 function all(): Map<string, Map<string, SearchParamDef>> {
   if (!registry) {
     registry = build();
-    for (const params of registry.values()) markUnions(params);
+    for (const params of registry.values()) {
+      markUnions(params);
+      markSubsets(params);
+    }
   }
   return registry;
 }

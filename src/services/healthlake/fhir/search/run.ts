@@ -11,6 +11,7 @@ import { applyElements, applySummary } from './elements.ts';
 import { decodePageToken, encodePageToken, type PageToken } from './page-token.ts';
 import { badRequest } from '../errors.ts';
 import { RawJson } from '../raw-json.ts';
+import { searchParam, type SearchParamDef } from '../search-params.ts';
 
 const MAX_INCLUDED = 1000;
 const MAX_ITERATIONS = 3;
@@ -137,8 +138,8 @@ type Plan = { set: { sql: string; args: unknown[] }; filter: { sql: string; args
 function sortedPage(ctx: FhirContext, sql: SearchSql, query: SearchQuery, plan: Plan, offset: number, limit: number): number[] {
   const { set, filter } = plan;
   const key = query.sort[0]!;
-  // A union parameter's rows lie under several keys: no single index order to walk.
-  const walkable = query.sort.length === 1 && !key.param.column && !key.param.unionOf && SORT_INDEX[key.param.type];
+  // A union or subset parameter's rows lie under several keys: no single index order to walk.
+  const walkable = query.sort.length === 1 && !key.param.column && !key.param.unionOf && !key.param.subsetOf && SORT_INDEX[key.param.type];
   let members: Set<number> | undefined;
   if (walkable && !plan.everything) {
     members = new Set((ctx.repo.prepared(`SELECT m.rid AS rid FROM (${set.sql}) m WHERE ${filter.sql}`).all(...set.args, ...filter.args) as { rid: number }[]).map((r) => r.rid));
@@ -166,22 +167,33 @@ function sortedPage(ctx: FhirContext, sql: SearchSql, query: SearchQuery, plan: 
   return [...out, ...rest.map((r) => r.rid)];
 }
 
+/**
+ * Where a reference parameter's rows that name a resource type are: its own key, or for a
+ * subset parameter its whole parameter's, limited to its one type (search-params.ts subsetOf).
+ * Rows without a type are never followed by _include or _revinclude.
+ */
+function typedReferenceRows(ctx: FhirContext, param: SearchParamDef): { key: number; refType?: string } {
+  if (!param.subsetOf) return { key: ctx.repo.key(param.keyName) };
+  return { key: ctx.repo.key(searchParam(param.resourceType, param.subsetOf.code)!.keyName), refType: param.subsetOf.refType };
+}
+
 function referencedFrom(ctx: FhirContext, rows: StoredResource[], spec: IncludeSpec): StoredResource[] {
   const sources = rows.filter((r) => r.rtype === spec.sourceType).map((r) => r.rid);
   if (sources.length === 0) return [];
   const byType = new Map<string, string[]>();
-  for (const ref of ctx.repo.referencesOf(sources, ctx.repo.key(spec.param.keyName))) {
-    if (spec.targetType && ref.refType !== spec.targetType) continue;
+  const { key, refType } = typedReferenceRows(ctx, spec.param);
+  for (const ref of ctx.repo.referencesOf(sources, key)) {
+    if ((spec.targetType && ref.refType !== spec.targetType) || (refType && ref.refType !== refType)) continue;
     byType.set(ref.refType, [...(byType.get(ref.refType) ?? []), ref.refId]);
   }
   return [...byType].flatMap(([type, ids]) => ctx.repo.liveByIds(ctx.store, type, ids));
 }
 
 function referencing(ctx: FhirContext, rows: StoredResource[], spec: IncludeSpec): StoredResource[] {
-  const key = ctx.repo.key(spec.param.keyName);
+  const { key, refType } = typedReferenceRows(ctx, spec.param);
   const byType = new Map<string, string[]>();
   for (const r of rows) {
-    if (spec.targetType && r.rtype !== spec.targetType) continue;
+    if ((spec.targetType && r.rtype !== spec.targetType) || (refType && r.rtype !== refType)) continue;
     byType.set(r.rtype, [...(byType.get(r.rtype) ?? []), r.id]);
   }
   const rids = [...byType].flatMap(([type, ids]) => ctx.repo.referringRids(ctx.store, key, type, ids, MAX_INCLUDED));

@@ -184,10 +184,29 @@ export class SearchSql {
     return `t${++this.aliases}`;
   }
 
-  /** `x.key = ?`, or `x.key IN (?, ...)` for a union parameter's keys. */
+  /** `x.key = ?`, or `x.key IN (?, ...)` for a union parameter's keys, or a subset parameter's
+   * rows: its whole parameter's of its type and its own (search-params.ts subsetOf). */
   private keyIs(x: string, param: SearchParamDef, modifier?: string): SqlPart {
+    if (param.subsetOf && modifier !== 'identifier') {
+      const own = this.keyOf(param.keyName);
+      return { sql: `(${x}.key IN (?, ?) AND (${x}.key = ? OR ${x}.ref_type = ?))`, args: [this.wholeKey(param), own, own, param.subsetOf.refType] };
+    }
     const keys = indexKeyNames(param, modifier).map((n) => this.keyOf(n));
     return keys.length === 1 ? { sql: `${x}.key = ?`, args: keys } : { sql: `${x}.key IN (${keys.map(() => '?').join(', ')})`, args: keys };
+  }
+
+  /** The index key of a subset parameter's whole parameter (Observation patient: subject). */
+  private wholeKey(param: SearchParamDef): number {
+    return this.keyOf(searchParam(param.resourceType, param.subsetOf!.code)!.keyName);
+  }
+
+  /** `x.key = ? AND x.ref_type = ?`: the reference rows of `param` to resources of `type`. */
+  private referencesTo(x: string, param: SearchParamDef, type: SqlPart): SqlPart {
+    // A subset parameter's rows with a type are its whole parameter's (and of its one target type).
+    if (param.subsetOf) {
+      return { sql: `${x}.key = ? AND ${x}.ref_type = ${type.sql} AND ${x}.ref_type = ?`, args: [this.wholeKey(param), ...type.args, param.subsetOf.refType] };
+    }
+    return { sql: `${x}.key = ? AND ${x}.ref_type = ${type.sql}`, args: [this.keyOf(param.keyName), ...type.args] };
   }
 
   /**
@@ -213,10 +232,11 @@ export class SearchSql {
         const x = this.alias();
         const t = this.alias();
         const inner = this.criterion(c.inner, t);
+        const refs = this.referencesTo(x, c.param, { sql: '?', args: [c.targetType] });
         return {
-          sql: `SELECT ${x}.rid AS rid FROM fhir_idx_reference ${x} WHERE ${x}.store = ? AND ${x}.key = ? AND ${x}.ref_type = ? AND ${x}.ref_id IN `
+          sql: `SELECT ${x}.rid AS rid FROM fhir_idx_reference ${x} WHERE ${x}.store = ? AND ${refs.sql} AND ${x}.ref_id IN `
             + `(SELECT ${t}.id FROM fhir_resources ${t} WHERE ${t}.store = ? AND ${t}.rtype = ? AND ${t}.deleted = 0 AND ${inner.sql})`,
-          args: [this.store, this.keyOf(c.param.keyName), c.targetType, this.store, c.targetType, ...inner.args],
+          args: [this.store, ...refs.args, this.store, c.targetType, ...inner.args],
         };
       }
       case 'has': {
@@ -278,16 +298,16 @@ export class SearchSql {
   private referringIds(c: Extract<Criterion, { kind: 'has' }>, x: string, refType: SqlPart): SqlPart {
     const innerSet = this.ridSet(c.inner, c.sourceType);
     const head = `SELECT ${x}.ref_id FROM fhir_idx_reference ${x}`;
-    const keyArgs = [this.store, this.keyOf(c.refParam.keyName), ...refType.args];
+    const refs = this.referencesTo(x, c.refParam, refType);
     if (innerSet) {
       // Index rows exist only for live resources: no need to read the referring resources.
-      return { sql: `${head} WHERE ${x}.store = ? AND ${x}.key = ? AND ${x}.ref_type = ${refType.sql} AND ${x}.rid IN (${innerSet.sql})`, args: [...keyArgs, ...innerSet.args] };
+      return { sql: `${head} WHERE ${x}.store = ? AND ${refs.sql} AND ${x}.rid IN (${innerSet.sql})`, args: [this.store, ...refs.args, ...innerSet.args] };
     }
     const s = this.alias();
     const inner = this.criterion(c.inner, s);
     return {
-      sql: `${head} JOIN fhir_resources ${s} ON ${s}.rid = ${x}.rid WHERE ${x}.store = ? AND ${x}.key = ? AND ${x}.ref_type = ${refType.sql} AND ${s}.deleted = 0 AND ${inner.sql}`,
-      args: [...keyArgs, ...inner.args],
+      sql: `${head} JOIN fhir_resources ${s} ON ${s}.rid = ${x}.rid WHERE ${x}.store = ? AND ${refs.sql} AND ${s}.deleted = 0 AND ${inner.sql}`,
+      args: [this.store, ...refs.args, ...inner.args],
     };
   }
 
