@@ -20,6 +20,9 @@ export interface StoredResource {
   content: string | null;
 }
 
+/** A resource as a search page lists it. */
+export type PageRow = Pick<StoredResource, 'rid' | 'rtype' | 'id' | 'content'>;
+
 export interface HistoryRow {
   rtype: string;
   id: string;
@@ -146,6 +149,25 @@ export class FhirRepository {
       byRid.set(rid, { rid, rtype, id, version, updated, method, deleted: deleted === 1, content });
     }
     const out: StoredResource[] = [];
+    for (const rid of rids) {
+      const r = byRid.get(rid);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  /**
+   * What a search page shows of each resource (its rid, type, id and stored JSON), in the order
+   * of `rids`: half the cost of byRids for a page of 100, most of a row's cost being the making
+   * of its column values.
+   */
+  pageByRids(rids: number[]): PageRow[] {
+    if (rids.length === 0) return [];
+    const raws = this.db.stmt('SELECT rid, rtype, id, content FROM fhir_resources WHERE rid IN (SELECT value FROM json_each(?))')
+      .raw(true).all(JSON.stringify(rids)) as [number, string, string, string | null][];
+    const byRid = new Map<number, PageRow>();
+    for (const [rid, rtype, id, content] of raws) byRid.set(rid, { rid, rtype, id, content });
+    const out: PageRow[] = [];
     for (const rid of rids) {
       const r = byRid.get(rid);
       if (r) out.push(r);

@@ -4,7 +4,7 @@
  * self and next links.
  */
 import type { FhirContext } from '../context.ts';
-import type { StoredResource } from '../repository.ts';
+import type { PageRow, StoredResource } from '../repository.ts';
 import { parseSearch, type IncludeSpec, type SearchQuery } from './parser.ts';
 import { SearchSql } from './sql.ts';
 import { applyElements, applySummary } from './elements.ts';
@@ -59,7 +59,7 @@ export function executeSearch(ctx: FhirContext, input: SearchRequestInput, optio
 
   // The page's rids from the indexes first; then only those resource rows are read.
   const offset = page?.o ?? 0;
-  let rows: StoredResource[] = [];
+  let rows: PageRow[] = [];
   let hasMore = false;
   if (query.summary !== 'count') {
     let rids: number[];
@@ -72,7 +72,7 @@ export function executeSearch(ctx: FhirContext, input: SearchRequestInput, optio
       rids = sortedPage(ctx, sql, query, { set, filter, everything }, offset, query.count + 1);
     }
     hasMore = rids.length > query.count;
-    rows = ctx.repo.byRids(rids.slice(0, query.count));
+    rows = ctx.repo.pageByRids(rids.slice(0, query.count));
   }
   if (total === undefined && query.total !== 'none' && offset === 0 && !hasMore) total = rows.length;
 
@@ -177,7 +177,7 @@ function typedReferenceRows(ctx: FhirContext, param: SearchParamDef): { key: num
   return { key: ctx.repo.key(searchParam(param.resourceType, param.subsetOf.code)!.keyName), refType: param.subsetOf.refType };
 }
 
-function referencedFrom(ctx: FhirContext, rows: StoredResource[], spec: IncludeSpec): StoredResource[] {
+function referencedFrom(ctx: FhirContext, rows: PageRow[], spec: IncludeSpec): StoredResource[] {
   const sources = rows.filter((r) => r.rtype === spec.sourceType).map((r) => r.rid);
   if (sources.length === 0) return [];
   const byType = new Map<string, string[]>();
@@ -189,7 +189,7 @@ function referencedFrom(ctx: FhirContext, rows: StoredResource[], spec: IncludeS
   return [...byType].flatMap(([type, ids]) => ctx.repo.liveByIds(ctx.store, type, ids));
 }
 
-function referencing(ctx: FhirContext, rows: StoredResource[], spec: IncludeSpec): StoredResource[] {
+function referencing(ctx: FhirContext, rows: PageRow[], spec: IncludeSpec): StoredResource[] {
   const { key, refType } = typedReferenceRows(ctx, spec.param);
   const byType = new Map<string, string[]>();
   for (const r of rows) {
@@ -202,7 +202,7 @@ function referencing(ctx: FhirContext, rows: StoredResource[], spec: IncludeSpec
 }
 
 /** _include and _revinclude, then their :iterate forms over what was added, a few rounds deep. */
-function included(ctx: FhirContext, query: SearchQuery, matches: StoredResource[], seen: Set<string>): StoredResource[] {
+function included(ctx: FhirContext, query: SearchQuery, matches: PageRow[], seen: Set<string>): StoredResource[] {
   const out: StoredResource[] = [];
   const add = (list: StoredResource[]): StoredResource[] => {
     const added: StoredResource[] = [];
