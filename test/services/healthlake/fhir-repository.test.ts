@@ -5,8 +5,6 @@
  */
 import { beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Db } from '../../../src/storage/db.ts';
-import { FhirRepository } from '../../../src/services/healthlake/fhir/repository.ts';
 import type { FhirContext } from '../../../src/services/healthlake/fhir/context.ts';
 import { createResource, deleteResource, patchResource, updateResource } from '../../../src/services/healthlake/fhir/writes.ts';
 import { executeSearch } from '../../../src/services/healthlake/fhir/search/run.ts';
@@ -15,17 +13,7 @@ import { validationIssues } from '../../../src/services/healthlake/fhir/validati
 import { indexRows } from '../../../src/services/healthlake/fhir/indexer.ts';
 import { SearchSql } from '../../../src/services/healthlake/fhir/search/sql.ts';
 import { parseSearch } from '../../../src/services/healthlake/fhir/search/parser.ts';
-import { testIds } from '../../helpers/call-context.ts';
-
-function context(): FhirContext {
-  const db = new Db(':memory:');
-  const repo = new FhirRepository(db);
-  repo.ready();
-  return {
-    repo, store: repo.store('ds1'), datastoreId: 'ds1', base: 'http://local/datastore/ds1/r4/', now: new Date('2024-05-01T00:00:00Z'),
-    ids: testIds(), validationLevel: 'strict', strictSearch: false, bundleEntryLimit: 100, authorizeEntry: () => undefined,
-  };
-}
+import { memoryFhirContext } from '../../helpers/fhir-context.ts';
 
 const ids = (ctx: FhirContext, type: string, query: string) =>
   (executeSearch(ctx, { resourceType: type, params: [...new URLSearchParams(query).entries()] }).bundle.entry as any[]).map((e) => e.resource.id);
@@ -33,7 +21,7 @@ const count = (ctx: FhirContext, table: string) => (ctx.repo.db.sql.prepare(`SEL
 
 describe('FHIR repository and interactions', () => {
   let ctx: FhirContext;
-  beforeEach(() => { ctx = context(); });
+  beforeEach(() => { ctx = memoryFhirContext(); });
 
   it('indexes every parameter type of a resource', () => {
     const rows = indexRows({ resourceType: 'Observation', id: 'o', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '1-8' }] },

@@ -10,16 +10,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
-import { Db } from '../../../src/storage/db.ts';
-import { FhirRepository } from '../../../src/services/healthlake/fhir/repository.ts';
-import type { FhirContext } from '../../../src/services/healthlake/fhir/context.ts';
 import { indexRows, paramRows } from '../../../src/services/healthlake/fhir/indexer.ts';
 import { searchParam, searchParamsFor } from '../../../src/services/healthlake/fhir/search-params.ts';
 import { fhirDefinitions } from '../../../src/services/healthlake/fhir/definitions.ts';
 import { updateResource } from '../../../src/services/healthlake/fhir/writes.ts';
 import { executeSearch } from '../../../src/services/healthlake/fhir/search/run.ts';
 import { stamped, syntheaResources, syntheaSkip, withResolvedReferences } from '../../helpers/fhir-mutations.ts';
-import { testIds } from '../../helpers/call-context.ts';
+import { memoryFhirContext } from '../../helpers/fhir-context.ts';
 
 const MIGRATION = join(import.meta.dirname, '..', '..', '..', 'src', 'storage', 'migrations', '081_fhir_subset_params.sql');
 
@@ -58,13 +55,7 @@ describe('subset reference parameters', () => {
   });
 
   it('search, _include, _revinclude, chain, _has, :missing and _sort as if they had rows of their own', () => {
-    const db = new Db(':memory:');
-    const repo = new FhirRepository(db);
-    repo.ready();
-    const ctx: FhirContext = {
-      repo, store: repo.store('ds1'), datastoreId: 'ds1', base: 'http://local/datastore/ds1/r4/', now: new Date('2024-05-01T00:00:00Z'),
-      ids: testIds(), validationLevel: 'strict', strictSearch: true, bundleEntryLimit: 100, authorizeEntry: () => undefined,
-    };
+    const ctx = memoryFhirContext({ strictSearch: true });
     const put = (r: Record<string, unknown>) => updateResource(ctx, r as unknown as Resource, r.resourceType as string, r.id as string);
     const code = { coding: [{ system: 'http://loinc.org', code: '8302-2' }] };
     put({ resourceType: 'Patient', id: 'pa', name: [{ family: 'Alpha' }] });

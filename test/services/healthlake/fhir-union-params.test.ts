@@ -9,16 +9,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Resource } from '@medplum/fhirtypes';
-import { Db } from '../../../src/storage/db.ts';
-import { FhirRepository, INDEX_TABLES } from '../../../src/services/healthlake/fhir/repository.ts';
-import type { FhirContext } from '../../../src/services/healthlake/fhir/context.ts';
+import { INDEX_TABLES } from '../../../src/services/healthlake/fhir/repository.ts';
 import { indexRows, paramRows, type IndexRows } from '../../../src/services/healthlake/fhir/indexer.ts';
 import { searchParam, searchParamsFor } from '../../../src/services/healthlake/fhir/search-params.ts';
 import { fhirDefinitions } from '../../../src/services/healthlake/fhir/definitions.ts';
 import { updateResource } from '../../../src/services/healthlake/fhir/writes.ts';
 import { executeSearch } from '../../../src/services/healthlake/fhir/search/run.ts';
 import { stamped, syntheaResources, syntheaSkip, withResolvedReferences } from '../../helpers/fhir-mutations.ts';
-import { testIds } from '../../helpers/call-context.ts';
+import { memoryFhirContext } from '../../helpers/fhir-context.ts';
 
 const MIGRATIONS = ['076_fhir_union_params.sql', '077_fhir_union_composites.sql']
   .map((f) => join(import.meta.dirname, '..', '..', '..', 'src', 'storage', 'migrations', f));
@@ -65,13 +63,7 @@ describe('union search parameters', () => {
   });
 
   it('search, page, :missing, :not and _sort as if they had rows of their own', () => {
-    const db = new Db(':memory:');
-    const repo = new FhirRepository(db);
-    repo.ready();
-    const ctx: FhirContext = {
-      repo, store: repo.store('ds1'), datastoreId: 'ds1', base: 'http://local/datastore/ds1/r4/', now: new Date('2024-05-01T00:00:00Z'),
-      ids: testIds(), validationLevel: 'strict', strictSearch: true, bundleEntryLimit: 100, authorizeEntry: () => undefined,
-    };
+    const ctx = memoryFhirContext({ strictSearch: true });
     const loinc = (code: string) => ({ coding: [{ system: 'http://loinc.org', code }] });
     const qty = (value: number) => ({ value, unit: 'mg', system: 'http://unitsofmeasure.org', code: 'mg' });
     const obs = (id: string, code: string, value: number | undefined, components: [string, number][]) => updateResource(ctx, {

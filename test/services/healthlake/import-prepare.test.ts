@@ -6,26 +6,14 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Db } from '../../../src/storage/db.ts';
-import { FhirRepository, INDEX_TABLES } from '../../../src/services/healthlake/fhir/repository.ts';
+import { INDEX_TABLES } from '../../../src/services/healthlake/fhir/repository.ts';
 import type { FhirContext } from '../../../src/services/healthlake/fhir/context.ts';
 import { isFhirError } from '../../../src/services/healthlake/fhir/errors.ts';
 import { updatePrepared, updateResource } from '../../../src/services/healthlake/fhir/writes.ts';
-import type { ValidationLevel } from '../../../src/services/healthlake/fhir/validation.ts';
 import { prepareLines, refusalError, type PreparedLine } from '../../../src/services/healthlake/jobs/import-prepare.ts';
 import { PreparePool } from '../../../src/services/healthlake/jobs/import-prepare-pool.ts';
 import { mapKeys } from '../../../src/services/healthlake/fhir/packed-rows.ts';
-import { testIds } from '../../helpers/call-context.ts';
-
-function context(level: ValidationLevel): FhirContext {
-  const db = new Db(':memory:');
-  const repo = new FhirRepository(db);
-  repo.ready();
-  return {
-    repo, store: repo.store('ds1'), datastoreId: 'ds1', base: 'http://local/datastore/ds1/r4/', now: new Date('2024-05-01T00:00:00Z'),
-    ids: testIds(), validationLevel: level, strictSearch: false, bundleEntryLimit: 100, authorizeEntry: () => undefined,
-  };
-}
+import { memoryFhirContext } from '../../helpers/fhir-context.ts';
 
 const LINES = [
   { resourceType: 'Patient', id: 'p1', gender: 'male', meta: { source: 'src', versionId: '77', tag: [{ code: 't' }] } },
@@ -85,8 +73,8 @@ describe('import lines prepared apart from the database', () => {
 
   for (const level of ['strict', 'minimal'] as const) {
     it(`leave what REST PUT leaves, refusals included (${level})`, () => {
-      const rest = context(level);
-      const imported = context(level);
+      const rest = memoryFhirContext({ validationLevel: level });
+      const imported = memoryFhirContext({ validationLevel: level });
       const now = rest.now.getTime();
       const prepared = prepareLines(LINES.map((text, i) => ({ lineId: i + 1, text })), level, now);
       assert.deepEqual(viaPrepared(imported, prepared), viaRest(rest));
@@ -95,7 +83,7 @@ describe('import lines prepared apart from the database', () => {
   }
 
   it('hold the check order of an update: an existing AuditEvent is 405 before its validation', () => {
-    const ctx = context('strict');
+    const ctx = memoryFhirContext();
     const prepared = prepareLines([4, 5].map((i) => ({ lineId: i + 1, text: LINES[i]! })), 'strict', ctx.now.getTime());
     assert.ok(prepared[1]!.kind === 'update' && prepared[1]!.invalid, 'the second AuditEvent fails validation');
     const out = viaPrepared(ctx, prepared);
@@ -111,13 +99,13 @@ describe('import lines prepared apart from the database', () => {
     assert.equal(pool.size, 1, 'the worker thread started (it loads TypeScript through tsx)');
     const before = { ...pool.batches };
     // Rows come back with the repository's key integers in place of the names.
-    const repo = context('strict').repo;
+    const repo = memoryFhirContext().repo;
     const inline = prepareLines(lines, 'strict', now);
     for (const l of inline) if (l.kind === 'update' && l.prepared) mapKeys(l.prepared.rows, (name) => repo.key(name as string));
     assert.deepEqual(await pool.prepare(lines, 'strict', now, (name) => repo.key(name)), inline);
     // Applied, the worker's lines leave what REST PUT leaves.
-    const rest = context('strict');
-    const target = context('strict');
+    const rest = memoryFhirContext();
+    const target = memoryFhirContext();
     const pooled = await pool.prepare(LINES.map((text, i) => ({ lineId: i + 1, text })), 'strict', rest.now.getTime(), (name) => target.repo.key(name));
     assert.deepEqual(viaPrepared(target, pooled), viaRest(rest));
     assert.deepEqual(state(target), state(rest));

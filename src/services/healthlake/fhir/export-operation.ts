@@ -20,7 +20,6 @@ const ROLE_ARN = /^arn:aws(-[^:]+)?:iam::[0-9]{12}:role\/.+$/;
 const NDJSON_FORMATS = new Set(['application/fhir+ndjson', 'application/ndjson', 'ndjson']);
 const JOB_NAME = /^([\p{L}\p{Z}\p{N}_.:/=+\-%@]*)$/u;
 
-
 function jobsOf(ctx: FhirContext): JobStore {
   return new JobStore(ctx.repo.db);
 }

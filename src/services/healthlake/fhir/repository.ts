@@ -63,6 +63,17 @@ export interface HistoryQuery {
 /** Most search statements kept prepared (their text depends on the query's shape, not its values). */
 const PREPARED_LIMIT = 256;
 
+/** `rows` in the order of `rids` (rids without a row left out). */
+function inRidOrder<T extends { rid: number }>(rids: number[], rows: T[]): T[] {
+  const byRid = new Map(rows.map((r) => [r.rid, r]));
+  const out: T[] = [];
+  for (const rid of rids) {
+    const r = byRid.get(rid);
+    if (r) out.push(r);
+  }
+  return out;
+}
+
 export class FhirRepository {
   private keys: Map<string, number> | undefined;
   private readonly preparedStatements = new Map<string, Database.Statement>();
@@ -139,21 +150,11 @@ export class FhirRepository {
   }
 
   byRids(rids: number[]): StoredResource[] {
-    if (rids.length === 0) return [];
-    // One statement for any number of rids (the list goes in as a JSON array); rows as arrays,
-    // which better-sqlite3 builds faster than objects.
-    const raws = this.db.stmt('SELECT rid, rtype, id, version, updated, method, deleted, content FROM fhir_resources WHERE rid IN (SELECT value FROM json_each(?))')
-      .raw(true).all(JSON.stringify(rids)) as [number, string, string, number, number, string, number, string | null][];
-    const byRid = new Map<number, StoredResource>();
-    for (const [rid, rtype, id, version, updated, method, deleted, content] of raws) {
-      byRid.set(rid, { rid, rtype, id, version, updated, method, deleted: deleted === 1, content });
-    }
-    const out: StoredResource[] = [];
-    for (const rid of rids) {
-      const r = byRid.get(rid);
-      if (r) out.push(r);
-    }
-    return out;
+    // Rows as arrays, which better-sqlite3 builds faster than objects.
+    const raws = this.rowsByRids('rid, rtype, id, version, updated, method, deleted, content', rids) as
+      [number, string, string, number, number, string, number, string | null][];
+    return inRidOrder(rids, raws.map(([rid, rtype, id, version, updated, method, deleted, content]) =>
+      ({ rid, rtype, id, version, updated, method, deleted: deleted === 1, content })));
   }
 
   /**
@@ -162,17 +163,15 @@ export class FhirRepository {
    * of its column values.
    */
   pageByRids(rids: number[]): PageRow[] {
+    const raws = this.rowsByRids('rid, rtype, id, content', rids) as [number, string, string, string | null][];
+    return inRidOrder(rids, raws.map(([rid, rtype, id, content]) => ({ rid, rtype, id, content })));
+  }
+
+  /** `columns` of the resources rows of `rids`, as arrays, in no order: one statement for any
+   * number of rids (the list goes in as a JSON array). */
+  private rowsByRids(columns: string, rids: number[]): unknown[][] {
     if (rids.length === 0) return [];
-    const raws = this.db.stmt('SELECT rid, rtype, id, content FROM fhir_resources WHERE rid IN (SELECT value FROM json_each(?))')
-      .raw(true).all(JSON.stringify(rids)) as [number, string, string, string | null][];
-    const byRid = new Map<number, PageRow>();
-    for (const [rid, rtype, id, content] of raws) byRid.set(rid, { rid, rtype, id, content });
-    const out: PageRow[] = [];
-    for (const rid of rids) {
-      const r = byRid.get(rid);
-      if (r) out.push(r);
-    }
-    return out;
+    return this.db.stmt(`SELECT ${columns} FROM fhir_resources WHERE rid IN (SELECT value FROM json_each(?))`).raw(true).all(JSON.stringify(rids)) as unknown[][];
   }
 
   /** Writes a new current version (moving the previous one to history) and re-indexes it. */

@@ -277,3 +277,12 @@ export function searchParamsFor(resourceType: string): Map<string, SearchParamDe
 export function searchParam(resourceType: string, code: string): SearchParamDef | undefined {
   return all().get(resourceType)?.get(code);
 }
+
+/**
+ * Where a reference parameter's rows that name a resource type are: under its own key, or for a
+ * subset parameter under its whole parameter's key, limited to its one type (subsetOf).
+ */
+export function typedReferenceRows(param: SearchParamDef): { keyName: string; refType?: string } {
+  if (!param.subsetOf) return { keyName: param.keyName };
+  return { keyName: searchParam(param.resourceType, param.subsetOf.code)!.keyName, refType: param.subsetOf.refType };
+}

@@ -36,7 +36,7 @@ function compartmentPages(deps: RunnerDeps, store: number, since: number, patien
       return deps.db.stmt(`SELECT rid, content FROM fhir_resources WHERE store = ? AND rtype = 'Patient' AND deleted = 0 AND rid > ? AND updated >= ?${ofIds('id')} ORDER BY rid LIMIT ?`)
         .all(store, after, since, ...idArgs, PAGE) as { rid: number; content: string }[];
     }
-    const keys = compartment.get(type)!.map((p) => deps.repo.key(p.keyName));
+    const keys = compartment.get(type)!.map((name) => deps.repo.key(name));
     return deps.db.stmt(
       `SELECT r.rid AS rid, r.content AS content FROM fhir_resources r WHERE r.store = ? AND r.rtype = ? AND r.deleted = 0 AND r.rid > ? AND r.updated >= ?
          AND EXISTS (SELECT 1 FROM fhir_idx_reference x WHERE x.rid = r.rid AND x.key IN (${keys.map(() => '?').join(', ')}) AND x.ref_type = 'Patient'${ofIds('x.ref_id')})

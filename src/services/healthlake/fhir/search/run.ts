@@ -11,7 +11,7 @@ import { applyElements, applySummary } from './elements.ts';
 import { decodePageToken, encodePageToken, type PageToken } from './page-token.ts';
 import { badRequest } from '../errors.ts';
 import { RawJson } from '../raw-json.ts';
-import { searchParam, type SearchParamDef } from '../search-params.ts';
+import { typedReferenceRows, type SearchParamDef } from '../search-params.ts';
 
 const MAX_INCLUDED = 1000;
 const MAX_ITERATIONS = 3;
@@ -167,21 +167,18 @@ function sortedPage(ctx: FhirContext, sql: SearchSql, query: SearchQuery, plan: 
   return [...out, ...rest.map((r) => r.rid)];
 }
 
-/**
- * Where a reference parameter's rows that name a resource type are: its own key, or for a
- * subset parameter its whole parameter's, limited to its one type (search-params.ts subsetOf).
- * Rows without a type are never followed by _include or _revinclude.
- */
-function typedReferenceRows(ctx: FhirContext, param: SearchParamDef): { key: number; refType?: string } {
-  if (!param.subsetOf) return { key: ctx.repo.key(param.keyName) };
-  return { key: ctx.repo.key(searchParam(param.resourceType, param.subsetOf.code)!.keyName), refType: param.subsetOf.refType };
+/** typedReferenceRows with the key's number. Rows without a type are never followed by
+ * _include or _revinclude. */
+function typedRowsKey(ctx: FhirContext, param: SearchParamDef): { key: number; refType?: string } {
+  const { keyName, refType } = typedReferenceRows(param);
+  return { key: ctx.repo.key(keyName), refType };
 }
 
 function referencedFrom(ctx: FhirContext, rows: PageRow[], spec: IncludeSpec): StoredResource[] {
   const sources = rows.filter((r) => r.rtype === spec.sourceType).map((r) => r.rid);
   if (sources.length === 0) return [];
   const byType = new Map<string, string[]>();
-  const { key, refType } = typedReferenceRows(ctx, spec.param);
+  const { key, refType } = typedRowsKey(ctx, spec.param);
   for (const ref of ctx.repo.referencesOf(sources, key)) {
     if ((spec.targetType && ref.refType !== spec.targetType) || (refType && ref.refType !== refType)) continue;
     byType.set(ref.refType, [...(byType.get(ref.refType) ?? []), ref.refId]);
@@ -190,7 +187,7 @@ function referencedFrom(ctx: FhirContext, rows: PageRow[], spec: IncludeSpec): S
 }
 
 function referencing(ctx: FhirContext, rows: PageRow[], spec: IncludeSpec): StoredResource[] {
-  const { key, refType } = typedReferenceRows(ctx, spec.param);
+  const { key, refType } = typedRowsKey(ctx, spec.param);
   const byType = new Map<string, string[]>();
   for (const r of rows) {
     if ((spec.targetType && r.rtype !== spec.targetType) || (refType && r.rtype !== refType)) continue;

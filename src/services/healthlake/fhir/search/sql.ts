@@ -2,7 +2,7 @@
  * A parsed search as SQL over the resources table and the per-type index tables. Every value
  * is a bound parameter; table and column names come only from this file.
  */
-import { searchParam, type SearchParamDef, type SearchParamType } from '../search-params.ts';
+import { searchParam, typedReferenceRows, type SearchParamDef, type SearchParamType } from '../search-params.ts';
 import type { Criterion, Prefix, SearchValue, SortKey } from './parser.ts';
 
 export interface SqlPart {
@@ -189,24 +189,18 @@ export class SearchSql {
   private keyIs(x: string, param: SearchParamDef, modifier?: string): SqlPart {
     if (param.subsetOf && modifier !== 'identifier') {
       const own = this.keyOf(param.keyName);
-      return { sql: `(${x}.key IN (?, ?) AND (${x}.key = ? OR ${x}.ref_type = ?))`, args: [this.wholeKey(param), own, own, param.subsetOf.refType] };
+      const typed = typedReferenceRows(param);
+      return { sql: `(${x}.key IN (?, ?) AND (${x}.key = ? OR ${x}.ref_type = ?))`, args: [this.keyOf(typed.keyName), own, own, typed.refType] };
     }
     const keys = indexKeyNames(param, modifier).map((n) => this.keyOf(n));
     return keys.length === 1 ? { sql: `${x}.key = ?`, args: keys } : { sql: `${x}.key IN (${keys.map(() => '?').join(', ')})`, args: keys };
   }
 
-  /** The index key of a subset parameter's whole parameter (Observation patient: subject). */
-  private wholeKey(param: SearchParamDef): number {
-    return this.keyOf(searchParam(param.resourceType, param.subsetOf!.code)!.keyName);
-  }
-
   /** `x.key = ? AND x.ref_type = ?`: the reference rows of `param` to resources of `type`. */
   private referencesTo(x: string, param: SearchParamDef, type: SqlPart): SqlPart {
-    // A subset parameter's rows with a type are its whole parameter's (and of its one target type).
-    if (param.subsetOf) {
-      return { sql: `${x}.key = ? AND ${x}.ref_type = ${type.sql} AND ${x}.ref_type = ?`, args: [this.wholeKey(param), ...type.args, param.subsetOf.refType] };
-    }
-    return { sql: `${x}.key = ? AND ${x}.ref_type = ${type.sql}`, args: [this.keyOf(param.keyName), ...type.args] };
+    const { keyName, refType } = typedReferenceRows(param);
+    const narrowed = refType === undefined ? { sql: '', args: [] } : { sql: ` AND ${x}.ref_type = ?`, args: [refType] };
+    return { sql: `${x}.key = ? AND ${x}.ref_type = ${type.sql}${narrowed.sql}`, args: [this.keyOf(keyName), ...type.args, ...narrowed.args] };
   }
 
   /**
