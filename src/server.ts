@@ -123,7 +123,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
   ];
   const providers = new Map(providerList.map((p) => [p.signingName, p]));
   const pipeline = new ApiPipeline({ config, db, clock, ids, identities, recorder, providers, log });
-  const fhir = new FhirGateway(pipeline, db, config);
+  const fhir = new FhirGateway(pipeline, db, config, s3.buckets.store);
   const webConsole = new ConsoleServer({
     config, db, clock, ids, identities, recorder, pipeline, fhir, log,
     ...(options.consoleDistDir ? { distDir: options.consoleDistDir } : {}),

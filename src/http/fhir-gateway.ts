@@ -20,6 +20,7 @@ import { isReadOnlyAction, routeFhir, type FhirRoute } from '../services/healthl
 import { runInteraction } from '../services/healthlake/fhir/interactions.ts';
 import type { FhirContext, FhirRequest, FhirResult } from '../services/healthlake/fhir/context.ts';
 import type { ValidationLevel } from '../services/healthlake/fhir/validation.ts';
+import type { ObjectStore } from '../objects/object-store.ts';
 
 export const FHIR_PATH = /^\/datastore\/([^/]+)\/r4(\/.*)?$/;
 
@@ -97,7 +98,8 @@ export class FhirGateway {
   private readonly datastores: DatastoreStore;
   private readonly model = getServiceModel('healthlake')!;
 
-  constructor(private readonly pipeline: ApiPipeline, db: Db, private readonly config: Config) {
+  /** `objects` holds the output of GET-initiated exports, which GetExportedFile streams back. */
+  constructor(private readonly pipeline: ApiPipeline, db: Db, private readonly config: Config, private readonly objects: ObjectStore) {
     this.repo = new FhirRepository(db);
     this.datastores = new DatastoreStore(db, {
       transitionMs: config.datastoreTransitionSeconds * 1000,
@@ -178,7 +180,23 @@ export class FhirGateway {
       log.errorCode = err.code;
       return errorResponse(err, requestId);
     }
+    if (result.file) return this.streamFile(result.file, requestId, log);
     return this.serialize(result, request, requestId);
+  }
+
+  private async streamFile(file: NonNullable<FhirResult['file']>, requestId: string, log: CallLog): Promise<HttpResponse> {
+    const object = await this.objects.get(file.bucket, file.key);
+    if (!object) {
+      // Listed by its finished job but gone from the store (removed by hand).
+      log.errorCode = 'ResourceNotFoundException';
+      return outcomeResponse(404, outcomeFor('error', 'not-found', 'The exported file is no longer stored.'), requestId, log.errorCode);
+    }
+    return {
+      status: 200,
+      headers: { 'x-amzn-requestid': requestId, 'content-type': file.contentType, 'content-length': String(object.info.size) },
+      body: '',
+      stream: object.body,
+    };
   }
 
   /** The datastore must exist and be ACTIVE; then the interaction's context. */

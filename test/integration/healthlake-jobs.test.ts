@@ -313,9 +313,6 @@ describe('FHIR $export (REST) and its cancellation', () => {
     assert.equal((await fhir.post('$export?_type=NoSuchType', body)).status, 400);
     assert.equal((await fhir.post('$export', { ...body, OutputDataConfig: {} })).status, 400);
     assert.equal((await fhir.get('export/0123456789abcdef0123456789abcdef')).status, 404);
-    const getInitiated = await fhir.get('Patient/$export');
-    assert.equal(getInitiated.status, 400);
-    assert.match(getInitiated.text, /GET-initiated \$export/);
 
     // Two more exports: the second waits behind the first and is cancelled.
     const first = await fhir.post('$export', body);
@@ -385,6 +382,91 @@ describe('FHIR $export (REST) and its cancellation', () => {
     assert.deepEqual(await exported('Group/gb/$export?_type=Observation,Patient'), { Observation: ['operf'], Patient: ['pb'] });
     assert.equal((await fhir.post('Group/nosuch/$export', body)).status, 404);
     assert.equal((await fhir.delete('Patient/$export')).status, 405);
+  });
+
+  it('runs a GET-initiated $export as FHIR Bulk Data: 202 until done, then files served to signed requests only', async () => {
+    const ds = await hl.send(new CreateFHIRDatastoreCommand({ DatastoreTypeVersion: 'R4' }));
+    const fhir = new FhirClient(ds.DatastoreEndpoint!);
+    const code = { coding: [{ system: 'http://loinc.org', code: '8302-2' }] };
+    const resources = [
+      { resourceType: 'Patient', id: 'pa' },
+      { resourceType: 'Patient', id: 'pb' },
+      { resourceType: 'Observation', id: 'oa', status: 'final', code, subject: { reference: 'Patient/pa' } },
+      { resourceType: 'Observation', id: 'ob', status: 'final', code, subject: { reference: 'Patient/pb' } },
+      { resourceType: 'Practitioner', id: 'dr' },
+    ];
+    for (const r of resources) assert.equal((await fhir.put(`${r.resourceType}/${r.id}`, r)).status, 201, `${r.resourceType}/${r.id}`);
+    const bulk = { accept: 'application/fhir+json', prefer: 'respond-async' };
+
+    // The kick-off: no body, no bucket.
+    const kickOff = await fhir.get('Patient/$export?_type=Patient,Observation', { headers: bulk });
+    assert.equal(kickOff.status, 202, kickOff.text);
+    const jobId = kickOff.json.jobId;
+    const statusUrl = kickOff.headers.get('content-location')!;
+    assert.equal(statusUrl, `${ds.DatastoreEndpoint}export/${jobId}`);
+
+    // A Bulk Data client polls the status URL while it answers 202.
+    let status: any;
+    const progress = new Set<string>();
+    for (;;) {
+      const res = await fhir.get(statusUrl);
+      if (res.status === 202) {
+        progress.add(res.headers.get('x-progress')!);
+        assert.equal(res.json.output.length, 0);
+        await sleep(25);
+        continue;
+      }
+      assert.equal(res.status, 200, res.text);
+      status = res.json;
+      break;
+    }
+    for (const p of progress) assert.ok(['SUBMITTED', 'QUEUED', 'IN_PROGRESS'].includes(p), p);
+    assert.equal(status.exportJobProperties.jobStatus, 'COMPLETED');
+    assert.equal(status.requiresAccessToken, true);
+    assert.equal(status.exportJobProperties.outputDataConfig, undefined);
+    assert.equal(decodeURIComponent(status.request), `${ds.DatastoreEndpoint}Patient/$export?_type=Patient,Observation`);
+
+    // Each output URL is on the datastore's endpoint and answers NDJSON of its type.
+    const ids: Record<string, string[]> = {};
+    for (const o of status.output) {
+      assert.ok(o.url.startsWith(`${ds.DatastoreEndpoint}export/${jobId}/${o.type}/`), o.url);
+      const file = await fhir.get(o.url);
+      assert.equal(file.status, 200, file.text);
+      assert.equal(file.headers.get('content-type'), 'application/fhir+ndjson');
+      const lines = file.text.trim().split('\n').map((l) => JSON.parse(l));
+      for (const r of lines) assert.equal(r.resourceType, o.type);
+      ids[o.type] = [...(ids[o.type] ?? []), ...lines.map((r) => r.id)].sort();
+    }
+    assert.deepEqual(ids, { Observation: ['oa', 'ob'], Patient: ['pa', 'pb'] });
+
+    // Only signed requests get the files; names outside the job's list are not found.
+    const fileUrl = status.output[0].url as string;
+    assert.equal((await fetch(fileUrl)).status, 403);
+    assert.equal((await fhir.get(`export/${jobId}/Patient/Patient-1-0-0.ndjson`)).status, 404);
+    assert.equal((await fhir.get(`export/${jobId}/..%2F..%2F..%2Fcredentials/x`)).status, 404);
+    assert.equal((await fhir.get(`export/0123456789abcdef0123456789abcdef/Patient/x.ndjson`)).status, 404);
+    assert.equal((await fhir.delete(fileUrl)).status, 405);
+    // A file of a POST-initiated export lives in the caller's bucket and is not served here.
+    const posted = await fhir.post('$export?_type=Patient', body);
+    const postedDone = await waitRest(fhir, posted.json.jobId);
+    const postedName = (postedDone.output[0].url as string).split('/').slice(-2).join('/');
+    assert.equal((await fhir.get(`export/${posted.json.jobId}/${postedName}`)).status, 404);
+
+    // The SDK sees the job too; it has no S3 output of its own.
+    const sdk = (await hl.send(new DescribeFHIRExportJobCommand({ DatastoreId: ds.DatastoreId, JobId: jobId }))).ExportJobProperties!;
+    assert.equal(sdk.JobStatus, 'COMPLETED');
+    assert.equal(sdk.OutputDataConfig?.S3Configuration, undefined);
+    const listed = await hl.send(new ListFHIRExportJobsCommand({ DatastoreId: ds.DatastoreId }));
+    assert.deepEqual(listed.ExportJobPropertiesList!.map((j) => j.JobId).sort(), [jobId, posted.json.jobId].sort());
+
+    const ct = new CloudTrailClient(clientOptions(server));
+    for (const name of ['StartFHIRExportJobWithGet', 'GetExportedFile']) {
+      const events = await ct.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }] }));
+      const record = JSON.parse(events.Events![0]!.CloudTrailEvent!);
+      assert.equal(record.requestParameters.datastoreId, ds.DatastoreId, name);
+      assert.equal(record.readOnly, name === 'GetExportedFile', name);
+      assert.equal(record.errorCode, name === 'GetExportedFile' ? 'ResourceNotFoundException' : undefined, name);
+    }
   });
 });
 

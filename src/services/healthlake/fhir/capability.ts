@@ -67,7 +67,7 @@ function statement(): Record<string, unknown> {
       searchParam: SEARCH_RESULT_PARAMS.map((name) => ({ name, type: name === '_count' ? 'number' : name === '_sort' ? 'string' : 'special' })),
       operation: [
         { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },
-        // Bulk Data export (POST, export jobs): system, Patient- and Group-level.
+        // Bulk Data export (GET or POST kick-off, export jobs): system, Patient- and Group-level.
         { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' },
         { name: 'patient-export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' },
         { name: 'group-export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export' },

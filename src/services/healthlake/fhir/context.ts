@@ -33,6 +33,8 @@ export interface FhirResult {
   written?: boolean;
   /** Identifiers for the CloudTrail record's responseElements (never content). */
   audit?: Record<string, unknown>;
+  /** An object of the object store sent as the body, streamed (GetExportedFile). */
+  file?: { bucket: string; key: string; contentType: string };
 }
 
 /** One FHIR REST request, after routing and before any interpretation of its body. */

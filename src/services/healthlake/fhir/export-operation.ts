@@ -1,13 +1,19 @@
 /**
- * FHIR bulk export on the data plane (spec/healthlake.md §2.6): `POST [base]$export` starts a
+ * FHIR bulk export on the data plane (spec/healthlake.md §2.6): `[base]$export` starts a
  * system export job (the same job as StartFHIRExportJob, run by the job worker) with optional
- * `_type` and `_since`; `POST [base]Patient/$export` one of every patient's compartment and
- * `POST [base]Group/{id}/$export` one of the compartments of the group's members (FHIR Bulk
- * Data); `GET [base]export/{jobId}` reports a job in HealthLake's camelCase shape;
+ * `_type` and `_since`; `[base]Patient/$export` one of every patient's compartment and
+ * `[base]Group/{id}/$export` one of the compartments of the group's members (FHIR Bulk Data);
+ * `GET [base]export/{jobId}` reports a job in HealthLake's camelCase shape;
  * `DELETE [base]export/{jobId}` cancels it.
+ *
+ * POST names the output bucket and role in its body (HealthLake's form). A GET kick-off is the
+ * FHIR Bulk Data Access one: no body, the output stays with the server (export-output.ts), the
+ * status answers 202 with X-Progress until the job ends and then lists data-plane URLs
+ * (`requiresAccessToken: true`: SigV4 like any call) that GetExportedFile serves.
  */
 import { JobStore, type JobRow } from '../jobs/job-store.ts';
-import { exportFolder, folderKey, parseS3Uri, s3Uri } from '../jobs/s3-uri.ts';
+import { exportOutput, isManagedExport, reportedS3Uri } from '../jobs/export-output.ts';
+import { s3Uri } from '../jobs/s3-uri.ts';
 import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
 import type { FhirRoute } from './routes.ts';
 import type { ExportScope } from '../jobs/export-selection.ts';
@@ -58,6 +64,23 @@ function scopeOf(req: FhirRequest): ExportScope {
   return scope;
 }
 
+/** A POST kick-off's body: the output bucket, its KMS key and the role, as StartFHIRExportJob takes them. */
+function bucketOutput(req: FhirRequest): { name: string | null; request: Record<string, unknown> } {
+  if (req.body.length === 0) throw badRequest('$export needs a body with OutputDataConfig and DataAccessRoleArn.');
+  const body = parseJsonBody(req.headers, req.body) as Record<string, any>;
+  const s3 = body?.OutputDataConfig?.S3Configuration;
+  if (!s3 || typeof s3.S3Uri !== 'string' || !S3_URI.test(s3.S3Uri)) throw badRequest('OutputDataConfig.S3Configuration.S3Uri must be an s3:// URI.');
+  if (typeof s3.KmsKeyId !== 'string' || s3.KmsKeyId.length === 0) throw badRequest('OutputDataConfig.S3Configuration.KmsKeyId is required.');
+  if (typeof body.DataAccessRoleArn !== 'string' || !ROLE_ARN.test(body.DataAccessRoleArn)) throw badRequest('DataAccessRoleArn must be an IAM role ARN.');
+  if (body.JobName !== undefined && (typeof body.JobName !== 'string' || body.JobName.length < 1 || body.JobName.length > 64 || !JOB_NAME.test(body.JobName))) {
+    throw badRequest('JobName must be 1 to 64 letters, digits, spaces or _.:/=+-%@.');
+  }
+  return {
+    name: (body.JobName as string | undefined) ?? null,
+    request: { OutputDataConfig: { S3Configuration: { S3Uri: s3.S3Uri, KmsKeyId: s3.KmsKeyId } }, DataAccessRoleArn: body.DataAccessRoleArn },
+  };
+}
+
 export function startExport(ctx: FhirContext, req: FhirRequest, route: Pick<FhirRoute, 'resourceType' | 'id'>): FhirResult {
   const caller = requireCaller(ctx);
   const scope = scopeOf(req);
@@ -71,24 +94,13 @@ export function startExport(ctx: FhirContext, req: FhirRequest, route: Pick<Fhir
     scope.patients = { group: group.id };
     path = `Group/${group.id}/`;
   }
-  if (req.body.length === 0) throw badRequest('$export needs a body with OutputDataConfig and DataAccessRoleArn.');
-  const body = parseJsonBody(req.headers, req.body) as Record<string, any>;
-  const s3 = body?.OutputDataConfig?.S3Configuration;
-  if (!s3 || typeof s3.S3Uri !== 'string' || !S3_URI.test(s3.S3Uri)) throw badRequest('OutputDataConfig.S3Configuration.S3Uri must be an s3:// URI.');
-  if (typeof s3.KmsKeyId !== 'string' || s3.KmsKeyId.length === 0) throw badRequest('OutputDataConfig.S3Configuration.KmsKeyId is required.');
-  if (typeof body.DataAccessRoleArn !== 'string' || !ROLE_ARN.test(body.DataAccessRoleArn)) throw badRequest('DataAccessRoleArn must be an IAM role ARN.');
-  if (body.JobName !== undefined && (typeof body.JobName !== 'string' || body.JobName.length < 1 || body.JobName.length > 64 || !JOB_NAME.test(body.JobName))) {
-    throw badRequest('JobName must be 1 to 64 letters, digits, spaces or _.:/=+-%@.');
-  }
+  const output = req.method === 'GET' ? { name: null, request: { Managed: true } } : bucketOutput(req);
   const query = req.params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   const jobId = ctx.ids.hex(16);
   jobsOf(ctx).insert({
     jobId, kind: 'EXPORT', accountId: caller.accountId, region: caller.region, datastoreId: ctx.datastoreId,
-    name: (body.JobName as string | undefined) ?? null, submitTime: ctx.now.getTime(),
-    request: {
-      OutputDataConfig: { S3Configuration: { S3Uri: s3.S3Uri, KmsKeyId: s3.KmsKeyId } },
-      DataAccessRoleArn: body.DataAccessRoleArn, Scope: scope, Request: `${ctx.base}${path}$export${query ? `?${query}` : ''}`,
-    },
+    name: output.name, submitTime: ctx.now.getTime(),
+    request: { ...output.request, Scope: scope, Request: `${ctx.base}${path}$export${query ? `?${query}` : ''}` },
   });
   return {
     status: 202,
@@ -104,12 +116,18 @@ function exportJob(ctx: FhirContext, jobId: string): JobRow {
   return job;
 }
 
+const RUNNING = new Set(['SUBMITTED', 'QUEUED', 'IN_PROGRESS', 'CANCEL_SUBMITTED', 'CANCEL_IN_PROGRESS']);
+
+/** The files a finished job wrote, as its progress lists them. */
+function exportedFiles(job: JobRow): { type: string; key: string }[] {
+  const done = job.status === 'COMPLETED' || job.status === 'COMPLETED_WITH_ERRORS';
+  return done ? ((job.progress as { files?: { type: string; key: string }[] } | null)?.files ?? []) : [];
+}
+
 export function describeExport(ctx: FhirContext, jobId: string): FhirResult {
   const job = exportJob(ctx, jobId);
-  const config = (job.request.OutputDataConfig as { S3Configuration: { S3Uri: string; KmsKeyId: string } }).S3Configuration;
-  const loc = parseS3Uri(config.S3Uri);
-  const files = ((job.progress as { files?: { type: string; key: string }[] } | null)?.files ?? []);
-  const done = job.status === 'COMPLETED' || job.status === 'COMPLETED_WITH_ERRORS';
+  const output = exportOutput(job);
+  const managed = isManagedExport(job);
   const properties: Record<string, unknown> = {
     jobId: job.jobId,
     ...(job.name ? { jobName: job.name } : {}),
@@ -117,22 +135,38 @@ export function describeExport(ctx: FhirContext, jobId: string): FhirResult {
     submitTime: gsonDate(job.submitTime),
     ...(job.endTime !== null ? { endTime: gsonDate(job.endTime) } : {}),
     datastoreId: job.datastoreId,
-    outputDataConfig: { s3Configuration: { s3Uri: s3Uri(loc.bucket, folderKey(loc, exportFolder(job.datastoreId, job.jobId))), kmsKeyId: config.KmsKeyId } },
-    dataAccessRoleArn: job.request.DataAccessRoleArn,
+    ...(output.s3 ? { outputDataConfig: { s3Configuration: { s3Uri: reportedS3Uri(output), kmsKeyId: output.s3.KmsKeyId } } } : {}),
+    ...(job.request.DataAccessRoleArn ? { dataAccessRoleArn: job.request.DataAccessRoleArn } : {}),
     ...(job.message ? { message: job.message } : {}),
   };
+  const fileUrl = (key: string) => (managed ? `${ctx.base}export/${job.jobId}/${key.slice(output.folder.length)}` : s3Uri(output.bucket, key));
+  // A Bulk Data client polls a GET kick-off's status until it is no longer 202 (X-Progress says
+  // how far); HealthLake's own POST form always answers 200 with the job's status.
+  const inProgress = managed && RUNNING.has(job.status);
   return {
-    status: 200,
+    status: inProgress ? 202 : 200,
+    ...(inProgress ? { headers: { 'x-progress': job.status, 'retry-after': '2' } } : {}),
     body: {
       exportJobProperties: properties,
       transactionTime: new Date(job.submitTime).toISOString(),
       request: (job.request.Request as string | undefined) ?? `${ctx.base}$export`,
-      requiresAccessToken: false,
-      output: done ? files.map((f) => ({ type: f.type, url: s3Uri(loc.bucket, f.key) })) : [],
+      requiresAccessToken: managed,
+      output: exportedFiles(job).map((f) => ({ type: f.type, url: fileUrl(f.key) })),
       error: [],
     },
     audit: { jobId: job.jobId },
   };
+}
+
+/** GetExportedFile: one NDJSON file of a finished GET-initiated export, streamed by the gateway. */
+export function exportedFile(ctx: FhirContext, jobId: string, file: string): FhirResult {
+  const job = exportJob(ctx, jobId);
+  const output = exportOutput(job);
+  const key = `${output.folder}${file}`;
+  if (!isManagedExport(job) || !exportedFiles(job).some((f) => f.key === key)) {
+    throw notFound(`Export job ${jobId} has no file ${file.slice(0, 128)}.`);
+  }
+  return { status: 200, file: { bucket: output.bucket, key, contentType: 'application/fhir+ndjson' }, audit: { jobId } };
 }
 
 export function cancelExport(ctx: FhirContext, jobId: string): FhirResult {

@@ -3,7 +3,7 @@
  * repository. No HTTP here beyond the FHIR headers the interactions define (ETag, Location,
  * If-Match, If-None-Exist, x-amz-fhir-idempotency-key, Prefer).
  */
-import { cancelExport, describeExport, startExport } from './export-operation.ts';
+import { cancelExport, describeExport, exportedFile, startExport } from './export-operation.ts';
 import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
 import type { FhirRoute } from './routes.ts';
 import { badRequest, FhirError, notFound, outcomeFor } from './errors.ts';
@@ -255,6 +255,7 @@ export function runInteraction(ctx: FhirContext, route: FhirRoute, req: FhirRequ
     case 'export-start': return startExport(ctx, req, route);
     case 'export-describe': return describeExport(ctx, route.id!);
     case 'export-cancel': return cancelExport(ctx, route.id!);
+    case 'export-file': return exportedFile(ctx, route.id!, route.file!);
     case 'not-built':
       throw new FhirError(400, `${route.notBuilt} (${route.action}) is not supported by HealthTrail yet.`, { issueCode: 'not-supported', code: 'UnsupportedOperationException' });
   }

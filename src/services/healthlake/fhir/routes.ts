@@ -8,7 +8,7 @@ import { FhirError } from './errors.ts';
 export type Interaction =
   | 'capabilities' | 'create' | 'read' | 'vread' | 'update' | 'conditional-update' | 'patch' | 'delete' | 'conditional-delete'
   | 'search-get' | 'search-post' | 'history-instance' | 'history-type' | 'history-system' | 'bundle' | 'validate'
-  | 'export-start' | 'export-describe' | 'export-cancel' | 'not-built';
+  | 'export-start' | 'export-describe' | 'export-cancel' | 'export-file' | 'not-built';
 
 export interface FhirRoute {
   interaction: Interaction;
@@ -17,6 +17,8 @@ export interface FhirRoute {
   resourceType?: string;
   id?: string;
   vid?: string;
+  /** GetExportedFile: the file's path under its job (`{Type}/{name}.ndjson`). */
+  file?: string;
   /** Interactions that are HealthLake's but not this server's yet (export jobs, $everything...). */
   notBuilt?: string;
 }
@@ -57,19 +59,24 @@ export function routeFhir(method: string, segments: string[], hasQuery: boolean)
     if (method === 'GET') return { interaction: 'history-system', action: 'GetHistoryByResourceId' };
     throw methodNotAllowed(method, path);
   }
-  // Bulk export: POST $export (system), Patient/$export (every patient's compartment) and
-  // Group/{id}/$export (its members' compartments) run as export jobs; GET-initiated export,
-  // whose output HealthLake keeps itself, is not built.
+  // Bulk export: $export (system), Patient/$export (every patient's compartment) and
+  // Group/{id}/$export (its members' compartments) run as export jobs. POST names the bucket in
+  // its body; a GET kick-off (FHIR Bulk Data) leaves the output with the server, fetched back
+  // from export/{jobId}/{Type}/{file} (GetExportedFile).
   const level: Pick<FhirRoute, 'resourceType' | 'id'> | undefined = a === '$export' && n === 1 ? {}
     : a === 'Patient' && b === '$export' && n === 2 ? { resourceType: 'Patient' }
       : a === 'Group' && c === '$export' && n === 3 ? { resourceType: 'Group', id: b }
         : undefined;
   if (level && method === 'POST') return { interaction: 'export-start', action: 'StartFHIRExportJobWithPost', ...level };
-  if (level && method === 'GET') return notBuilt('StartFHIRExportJobWithGet', 'GET-initiated $export (HealthLake-managed output)');
+  if (level && method === 'GET') return { interaction: 'export-start', action: 'StartFHIRExportJobWithGet', ...level };
   if (level) throw methodNotAllowed(method, path);
   if (a === 'export' && n === 2) {
     if (method === 'GET') return { interaction: 'export-describe', action: 'DescribeFHIRExportJobWithGet', id: b };
     if (method === 'DELETE') return { interaction: 'export-cancel', action: 'CancelFHIRExportJobWithDelete', id: b };
+    throw methodNotAllowed(method, path);
+  }
+  if (a === 'export' && n === 4) {
+    if (method === 'GET') return { interaction: 'export-file', action: 'GetExportedFile', id: b, file: `${c}/${d}` };
     throw methodNotAllowed(method, path);
   }
   if (c === '$everything' && a === 'Patient' && n === 3) return notBuilt('SearchEverything', 'Patient/$everything');

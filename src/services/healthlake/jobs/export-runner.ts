@@ -2,16 +2,18 @@
  * Runs one export job (spec §1.7): every live resource of the datastore, or for a Patient- or
  * Group-level export those in the compartment of every patient or of the group's members, one
  * NDJSON object per resource type (split into parts of PART_LINES), at
- * {S3Uri}/{datastoreId}-FHIR_EXPORT-{jobId}/{Type}/{Type}-{shard}-{part}-0.ndjson.
+ * {S3Uri}/{datastoreId}-FHIR_EXPORT-{jobId}/{Type}/{Type}-{shard}-{part}-0.ndjson, or for a
+ * GET-initiated export under the server's internal bucket (export-output.ts).
  * Progress (the types written) commits after each type; a restart rewrites at most the type in
  * flight, with the same keys.
  */
 import type { JobRow } from './job-store.ts';
 import { checkBucket, JobFailure, type RunnerDeps } from './runner-deps.ts';
-import { exportFolder, folderKey, parseS3Uri } from './s3-uri.ts';
+import { exportOutput, isManagedExport } from './export-output.ts';
 import { exportSelection, type ExportScope } from './export-selection.ts';
 
 const PART_LINES = 10_000;
+const NDJSON = 'application/fhir+ndjson';
 
 export interface ExportProgress {
   /** Resource type -> resources written, for the types done. */
@@ -29,11 +31,13 @@ async function cancelled(deps: RunnerDeps, job: JobRow): Promise<boolean> {
 }
 
 export async function runExport(deps: RunnerDeps, job: JobRow): Promise<void> {
-  const config = (job.request.OutputDataConfig as { S3Configuration?: { S3Uri: string } }).S3Configuration;
-  if (!config) throw new JobFailure('OutputDataConfig must name an S3Configuration.');
-  const output = parseS3Uri(config.S3Uri);
-  checkBucket(deps, output, job.accountId, 'output');
-  const folder = folderKey(output, exportFolder(job.datastoreId, job.jobId));
+  const managed = isManagedExport(job);
+  if (!managed && !(job.request.OutputDataConfig as { S3Configuration?: unknown }).S3Configuration) {
+    throw new JobFailure('OutputDataConfig must name an S3Configuration.');
+  }
+  const output = exportOutput(job);
+  if (!managed) checkBucket(deps, { bucket: output.bucket, prefix: '' }, job.accountId, 'output');
+  const folder = output.folder;
   const progress: ExportProgress = (job.progress as ExportProgress | null) ?? { done: {}, files: [] };
   const scope = (job.request.Scope as ExportScope | undefined) ?? {};
   const { types, page } = exportSelection(deps, job.datastoreId, scope);
@@ -49,7 +53,9 @@ export async function runExport(deps: RunnerDeps, job: JobRow): Promise<void> {
     const flush = async () => {
       if (lines.length === 0) return;
       const key = `${folder}${type}/${type}-${shard}-${part}-0.ndjson`;
-      await deps.buckets.putObject(output.bucket, key, Buffer.from(`${lines.join('\n')}\n`), {}, { contentType: 'application/fhir+ndjson' });
+      const body = Buffer.from(`${lines.join('\n')}\n`);
+      if (managed) await deps.buckets.store.put(output.bucket, key, body, { userMetadata: {}, contentType: NDJSON });
+      else await deps.buckets.putObject(output.bucket, key, body, {}, { contentType: NDJSON });
       written.push({ type, key });
       part++;
       lines = [];

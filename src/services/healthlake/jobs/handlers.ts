@@ -12,7 +12,7 @@ import { DATASTORE_RESOURCE_TYPE, datastoreArn } from '../arns.ts';
 import type { DatastoreRow, DatastoreStore } from '../datastore-store.ts';
 import { notFound } from '../datastores.ts';
 import type { JobKind, JobRow, JobStore } from './job-store.ts';
-import { exportFolder, folderKey, parseS3Uri, s3Uri } from './s3-uri.ts';
+import { exportOutput, reportedS3Uri } from './export-output.ts';
 import { progressReport } from './import-progress.ts';
 
 function jobNotFound(jobId: string): AwsError {
@@ -39,10 +39,12 @@ function importProperties(job: JobRow): Params {
   return p;
 }
 
-/** Export properties; the output S3Uri carries the job's folder (spec §1.7). */
+/**
+ * Export properties; the output S3Uri carries the job's folder (spec §1.7). A GET-initiated
+ * export (FHIR Bulk Data) has no S3Configuration and no role: its OutputDataConfig is empty.
+ */
 function exportProperties(job: JobRow): Params {
-  const config = (job.request.OutputDataConfig as Params).S3Configuration as Params;
-  const loc = parseS3Uri(config.S3Uri as string);
+  const output = exportOutput(job);
   return {
     JobId: job.jobId,
     JobName: job.name ?? undefined,
@@ -50,8 +52,8 @@ function exportProperties(job: JobRow): Params {
     SubmitTime: new Date(job.submitTime),
     EndTime: job.endTime === null ? undefined : new Date(job.endTime),
     DatastoreId: job.datastoreId,
-    OutputDataConfig: { S3Configuration: { ...config, S3Uri: s3Uri(loc.bucket, folderKey(loc, exportFolder(job.datastoreId, job.jobId))) } },
-    DataAccessRoleArn: job.request.DataAccessRoleArn as string,
+    OutputDataConfig: output.s3 ? { S3Configuration: { ...output.s3, S3Uri: reportedS3Uri(output) } } : {},
+    DataAccessRoleArn: job.request.DataAccessRoleArn as string | undefined,
     Message: job.message ?? undefined,
   };
 }
