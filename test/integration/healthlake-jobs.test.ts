@@ -8,7 +8,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
   CreateFHIRDatastoreCommand, DeleteFHIRDatastoreCommand, DescribeFHIRExportJobCommand, DescribeFHIRImportJobCommand,
@@ -452,6 +453,20 @@ describe('FHIR $export (REST) and its cancellation', () => {
     const postedName = (postedDone.output[0].url as string).split('/').slice(-2).join('/');
     assert.equal((await fhir.get(`export/${posted.json.jobId}/${postedName}`)).status, 404);
 
+    // The client is done: DELETE on the status URL removes the files, after which the job's
+    // status and files are not found (FHIR Bulk Data).
+    const folder = join(server.dataDir, 's3', '.healthlake-exports', ds.DatastoreId!, jobId);
+    assert.ok(existsSync(join(folder, 'Patient')), folder);
+    const deleted = await fhir.delete(statusUrl);
+    assert.equal(deleted.status, 202, deleted.text);
+    assert.equal((await fhir.get(statusUrl)).status, 404);
+    assert.equal((await fhir.get(fileUrl)).status, 404);
+    assert.equal((await fhir.delete(statusUrl)).status, 404);
+    for (let i = 0; existsSync(join(folder, 'Patient')) || existsSync(join(folder, 'Observation')); i++) {
+      assert.ok(i < 200, 'the deleted export\'s files are still there');
+      await sleep(25);
+    }
+
     // The SDK sees the job too; it has no S3 output of its own.
     const sdk = (await hl.send(new DescribeFHIRExportJobCommand({ DatastoreId: ds.DatastoreId, JobId: jobId }))).ExportJobProperties!;
     assert.equal(sdk.JobStatus, 'COMPLETED');
@@ -460,12 +475,12 @@ describe('FHIR $export (REST) and its cancellation', () => {
     assert.deepEqual(listed.ExportJobPropertiesList!.map((j) => j.JobId).sort(), [jobId, posted.json.jobId].sort());
 
     const ct = new CloudTrailClient(clientOptions(server));
-    for (const name of ['StartFHIRExportJobWithGet', 'GetExportedFile']) {
+    for (const name of ['StartFHIRExportJobWithGet', 'GetExportedFile', 'CancelFHIRExportJobWithDelete']) {
       const events = await ct.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: name }] }));
       const record = JSON.parse(events.Events![0]!.CloudTrailEvent!);
       assert.equal(record.requestParameters.datastoreId, ds.DatastoreId, name);
       assert.equal(record.readOnly, name === 'GetExportedFile', name);
-      assert.equal(record.errorCode, name === 'GetExportedFile' ? 'ResourceNotFoundException' : undefined, name);
+      assert.equal(record.errorCode, name === 'StartFHIRExportJobWithGet' ? undefined : 'ResourceNotFoundException', name);
     }
   });
 });

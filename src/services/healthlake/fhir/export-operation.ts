@@ -9,7 +9,9 @@
  * POST names the output bucket and role in its body (HealthLake's form). A GET kick-off is the
  * FHIR Bulk Data Access one: no body, the output stays with the server (export-output.ts), the
  * status answers 202 with X-Progress until the job ends and then lists data-plane URLs
- * (`requiresAccessToken: true`: SigV4 like any call) that GetExportedFile serves.
+ * (`requiresAccessToken: true`: SigV4 like any call) that GetExportedFile serves. A DELETE of
+ * the finished job tells the server the client is done: the files go, and the job's status URL
+ * and files answer 404 from then on.
  */
 import { JobStore, type JobRow } from '../jobs/job-store.ts';
 import { exportOutput, isManagedExport, reportedS3Uri } from '../jobs/export-output.ts';
@@ -17,6 +19,7 @@ import { s3Uri } from '../jobs/s3-uri.ts';
 import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
 import type { FhirRoute } from './routes.ts';
 import type { ExportScope } from '../jobs/export-selection.ts';
+import type { ExportProgress } from '../jobs/export-runner.ts';
 import { fhirDefinitions } from './definitions.ts';
 import { badRequest, FhirError, notFound } from './errors.ts';
 import { parseJsonBody } from './body.ts';
@@ -113,15 +116,18 @@ export function startExport(ctx: FhirContext, req: FhirRequest, route: Pick<Fhir
 function exportJob(ctx: FhirContext, jobId: string): JobRow {
   const job = jobsOf(ctx).get(jobId);
   if (!job || job.kind !== 'EXPORT' || job.datastoreId !== ctx.datastoreId) throw notFound(`Export job ${jobId} does not exist.`);
+  if (progressOf(job)?.purge) throw notFound(`Export job ${jobId} was deleted with its files.`);
   return job;
 }
+
+const progressOf = (job: JobRow) => job.progress as ExportProgress | null;
 
 const RUNNING = new Set(['SUBMITTED', 'QUEUED', 'IN_PROGRESS', 'CANCEL_SUBMITTED', 'CANCEL_IN_PROGRESS']);
 
 /** The files a finished job wrote, as its progress lists them. */
 function exportedFiles(job: JobRow): { type: string; key: string }[] {
   const done = job.status === 'COMPLETED' || job.status === 'COMPLETED_WITH_ERRORS';
-  return done ? ((job.progress as { files?: { type: string; key: string }[] } | null)?.files ?? []) : [];
+  return done ? (progressOf(job)?.files ?? []) : [];
 }
 
 export function describeExport(ctx: FhirContext, jobId: string): FhirResult {
@@ -171,6 +177,12 @@ export function exportedFile(ctx: FhirContext, jobId: string, file: string): Fhi
 
 export function cancelExport(ctx: FhirContext, jobId: string): FhirResult {
   const job = exportJob(ctx, jobId);
+  const done = job.status === 'COMPLETED' || job.status === 'COMPLETED_WITH_ERRORS';
+  if (done && isManagedExport(job)) {
+    // FHIR Bulk Data: the client has its files; the job worker removes them.
+    jobsOf(ctx).saveProgress(jobId, { ...progressOf(job), purge: 'requested' });
+    return { status: 202, body: { datastoreId: ctx.datastoreId, jobStatus: job.status, jobId }, audit: { jobId, jobStatus: job.status } };
+  }
   if (!['SUBMITTED', 'QUEUED', 'IN_PROGRESS'].includes(job.status)) {
     throw badRequest(`Export job ${jobId} is ${job.status} and can no longer be cancelled.`);
   }

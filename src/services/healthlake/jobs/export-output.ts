@@ -4,8 +4,11 @@
  * the caller's bucket (spec §1.7). A GET-initiated `$export` (the FHIR Bulk Data kick-off, which
  * has no body to name a bucket) writes to the server's own internal bucket, which the S3 API
  * cannot reach (its name is not a valid bucket name); the client fetches the files from the
- * data plane (GetExportedFile) at the URLs the status response lists.
+ * data plane (GetExportedFile) at the URLs the status response lists, and may then DELETE the
+ * job's status URL: the job worker removes the files (purgeManagedExport) and the job's status
+ * and files answer 404 from then on.
  */
+import type { ObjectStore } from '../../../objects/object-store.ts';
 import type { JobRow } from './job-store.ts';
 import { exportFolder, folderKey, parseS3Uri, s3Uri } from './s3-uri.ts';
 
@@ -34,4 +37,16 @@ export function exportOutput(job: Pick<JobRow, 'request' | 'datastoreId' | 'jobI
 /** The S3Uri a job's properties report: the job's folder, with its trailing slash (spec §1.7). */
 export function reportedS3Uri(output: ExportOutput): string {
   return s3Uri(output.bucket, output.folder);
+}
+
+/** Removes every object of a managed export's folder (the client deleted the job: FHIR Bulk Data). */
+export async function purgeManagedExport(store: ObjectStore, job: Pick<JobRow, 'request' | 'datastoreId' | 'jobId'>): Promise<number> {
+  const { bucket, folder } = exportOutput(job);
+  let removed = 0;
+  for (;;) {
+    const page = await store.list(bucket, { prefix: folder, maxKeys: 1000 });
+    for (const o of page.objects) await store.delete(bucket, o.key);
+    removed += page.objects.length;
+    if (!page.isTruncated || page.objects.length === 0) return removed;
+  }
 }

@@ -20,6 +20,8 @@ export interface ExportProgress {
   done: Record<string, number>;
   /** The objects written for the types done (the FHIR status response lists them). */
   files: { type: string; key: string }[];
+  /** A finished GET-initiated export whose client deleted it: its files are to go, or have gone. */
+  purge?: 'requested' | 'done';
 }
 
 /** A cancel request (FHIR DELETE export/{jobId}) seen by the runner: the job ends CANCEL_COMPLETED. */

@@ -80,6 +80,12 @@ export class JobStore {
       .all() as RawJob[]).map(fromRaw);
   }
 
+  /** Finished GET-initiated exports whose client asked for their files to go (export-output.ts). */
+  exportsToPurge(): JobRow[] {
+    return (this.db.stmt(`SELECT * FROM healthlake_jobs WHERE kind = 'EXPORT' AND json_extract(progress, '$.purge') = 'requested' ORDER BY seq`)
+      .all() as RawJob[]).map(fromRaw);
+  }
+
   setStatus(jobId: string, status: JobStatus): void {
     this.db.stmt('UPDATE healthlake_jobs SET status = ? WHERE job_id = ?').run(status, jobId);
   }

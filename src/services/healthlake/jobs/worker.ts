@@ -13,7 +13,8 @@ import { DatastoreStore } from '../datastore-store.ts';
 import { FhirRepository } from '../fhir/repository.ts';
 import { CANCELLING, JobStore, type JobRow } from './job-store.ts';
 import { runImport } from './import-runner.ts';
-import { runExport } from './export-runner.ts';
+import { runExport, type ExportProgress } from './export-runner.ts';
+import { purgeManagedExport } from './export-output.ts';
 import { JobFailure, type RunnerDeps } from './runner-deps.ts';
 import type { RoleAssumer } from './data-access-role.ts';
 
@@ -82,8 +83,10 @@ export class HealthLakeJobWorker {
     return this.pass;
   }
 
-  /** Moves each queue's head to IN_PROGRESS and the rest to QUEUED, then runs the heads. */
+  /** Removes the files of deleted GET-initiated exports, then moves each queue's head to
+   * IN_PROGRESS and the rest to QUEUED, and runs the heads. */
   private async schedule(): Promise<void> {
+    await this.purgeExports();
     if (this.closed || this.jobs.unfinished().length === 0) return;
     const heads = await this.deps.db.batched(() => {
       const queues = new Map<string, JobRow[]>();
@@ -115,6 +118,19 @@ export class HealthLakeJobWorker {
         this.running.delete(job.jobId);
         if (!this.closed) void this.runOnce();
       }));
+    }
+  }
+
+  private async purgeExports(): Promise<void> {
+    for (const job of this.jobs.exportsToPurge()) {
+      if (this.closed) return;
+      try {
+        const removed = await purgeManagedExport(this.deps.buckets.store, job);
+        await this.deps.db.batched(() => this.jobs.saveProgress(job.jobId, { ...(job.progress as unknown as ExportProgress), purge: 'done' }));
+        this.deps.log.info({ jobId: job.jobId, removed }, 'removed the files of a deleted FHIR export');
+      } catch (err) {
+        this.deps.log.error({ err, jobId: job.jobId }, 'removing the files of a deleted FHIR export failed; retrying later');
+      }
     }
   }
 
