@@ -7,8 +7,9 @@
  *   - token search Observation?code=... over 100,000 generated Observations (100 codes, so
  *     each code matches 1% of them; the search returns the default first page);
  *   - import: StartFHIRImportJob of a 100,000-line NDJSON file put into a bucket of the server,
- *     timed from the Start call to COMPLETED as DescribeFHIRImportJob reports it. The imported
- *     Observations are the search corpus.
+ *     timed from the Start call to COMPLETED as DescribeFHIRImportJob reports it, BENCH_IMPORT_RUNS
+ *     times (default 3), each into a new datastore; the median is reported with every run. The
+ *     first run's Observations are the search corpus.
  * Load comes from autocannon in this process; the server runs in its own (bench/lib.ts).
  * BENCH_FHIR_CORPUS=<n> changes the corpus size (for quick trials); BENCH_PROFILE_DIR=<dir>
  * starts the server with --cpu-prof writing there.
@@ -24,6 +25,7 @@ import autocannon from 'autocannon';
 import { load, signJsonRequest, spawnServer, type BenchServer, type LoadResult, type SignedRequest } from './lib.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const IMPORT_RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 3);
 const CORPUS = Number(process.env.BENCH_FHIR_CORPUS ?? 100_000);
 const CODES = 100;
 const ACCOUNT = '123456789012';
@@ -72,7 +74,7 @@ async function jsonCall(server: BenchServer, target: string, body: object): Prom
   return json;
 }
 
-async function createDatastore(server: BenchServer, name: string): Promise<string> {
+export async function createDatastore(server: BenchServer, name: string): Promise<string> {
   const created = await jsonCall(server, 'HealthLake.CreateFHIRDatastore', { DatastoreTypeVersion: 'R4', DatastoreName: name });
   return created.DatastoreId as string;
 }
@@ -145,7 +147,8 @@ function sqliteBaseline(content: string): { single: number; batched: number } {
 
 interface ImportResult { seconds: number; imported: number; status: string; bytes: number; total: number }
 
-async function importCorpus(server: BenchServer, datastoreId: string): Promise<ImportResult> {
+/** The import file: CORPUS generated Observations, one per line, put in a bucket of the server. */
+export async function uploadCorpus(server: BenchServer): Promise<{ uri: string; bytes: number }> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const s3 = new S3Client({ endpoint: server.url, region: 'us-east-1', credentials: ROOT, forcePathStyle: true, maxAttempts: 1 });
   await s3.send(new CreateBucketCommand({ Bucket: 'bench-import' }));
@@ -154,11 +157,15 @@ async function importCorpus(server: BenchServer, datastoreId: string): Promise<I
   const body = Buffer.from(`${lines.join('\n')}\n`);
   await s3.send(new PutObjectCommand({ Bucket: 'bench-import', Key: 'input/observations.ndjson', Body: body }));
   s3.destroy();
+  return { uri: 's3://bench-import/input/', bytes: body.length };
+}
 
+/** One import job of the corpus into a datastore, timed from Start to its end (polled every 50 ms). */
+export async function importCorpus(server: BenchServer, datastoreId: string, input: { uri: string; bytes: number }): Promise<ImportResult> {
   const started = performance.now();
   const job = await jsonCall(server, 'HealthLake.StartFHIRImportJob', {
     DatastoreId: datastoreId, JobName: 'bench', DataAccessRoleArn: ROLE,
-    InputDataConfig: { S3Uri: 's3://bench-import/input/' },
+    InputDataConfig: { S3Uri: input.uri },
     JobOutputDataConfig: { S3Configuration: { S3Uri: 's3://bench-import/output/', KmsKeyId: KMS } },
   });
   let props: Record<string, any>;
@@ -172,7 +179,7 @@ async function importCorpus(server: BenchServer, datastoreId: string): Promise<I
   const count = await fhirFetch(server, await signRest(server.port, 'GET', `/datastore/${datastoreId}/r4/Observation`, { _summary: 'count' }));
   return {
     seconds, status: props.JobStatus, imported: props.JobProgressReport?.TotalNumberOfResourcesImported ?? 0,
-    bytes: body.length, total: count.json?.total ?? -1,
+    bytes: input.bytes, total: count.json?.total ?? -1,
   };
 }
 
@@ -213,11 +220,20 @@ export async function fhirSection(): Promise<string[]> {
     const read = await loadMany(server.url, reads, SECONDS);
     process.stderr.write(`read: ${fmt(read.requestsPerSecond)} req/s\n`);
 
-    // Import of the search corpus into a second datastore, then token searches over it.
-    const corpusStore = await createDatastore(server, 'bench-corpus');
-    const imported = await importCorpus(server, corpusStore);
-    const importRate = imported.imported / imported.seconds;
-    process.stderr.write(`import: ${imported.status}, ${fmt(imported.imported)} in ${fmt(imported.seconds, 1)} s = ${fmt(importRate)} resources/s; search total ${imported.total}\n`);
+    // Imports of the search corpus, each into a datastore of its own (the first is searched
+    // below). The first starts the import's worker thread (R4 definitions loaded while the job
+    // runs); the next find it running, as on a server that imports repeatedly.
+    const input = await uploadCorpus(server);
+    const runs: { store: string; result: ImportResult; rate: number }[] = [];
+    for (let r = 0; r < IMPORT_RUNS; r++) {
+      const store = await createDatastore(server, `bench-corpus-${r}`);
+      const result = await importCorpus(server, store, input);
+      runs.push({ store, result, rate: result.imported / result.seconds });
+      process.stderr.write(`import ${r + 1}: ${result.status}, ${fmt(result.imported)} in ${fmt(result.seconds, 1)} s = ${fmt(runs[r]!.rate)} resources/s; search total ${result.total}\n`);
+    }
+    const corpusStore = runs[0]!.store;
+    const imported = runs[0]!.result;
+    const importRate = [...runs.map((r) => r.rate)].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
     const searches = await Promise.all(Array.from({ length: CODES }, (_, i) =>
       signRest(server.port, 'GET', `/datastore/${corpusStore}/r4/Observation`, { code: `http://loinc.org|${codeOf(i)}` })));
     const probe = await fhirFetch(server, searches[0]!);
@@ -228,7 +244,8 @@ export async function fhirSection(): Promise<string[]> {
     process.stderr.write(`search: ${fmt(search.requestsPerSecond)} req/s\n`);
 
     const errors = [create, read, search].reduce((n, r) => n + r.errors + r.non2xx, 0);
-    const importOk = imported.status === 'COMPLETED' && imported.imported === CORPUS && imported.total === CORPUS;
+    const importOk = runs.every((r) => r.result.status === 'COMPLETED' && r.result.imported === CORPUS && r.result.total === CORPUS);
+    const importRuns = runs.map((r) => `${fmt(r.rate)} (${fmt(r.result.seconds, 1)} s)`).join(', ');
     const baselineCell = `constant HTTP: ${fmt(constant.requestsPerSecond)} req/s; raw SQLite insert: ${fmt(raw.single)} rows/s (one per transaction)`;
     return [
       '## FHIR data plane (issue 3: FHIR REST, search, import)',
@@ -240,7 +257,7 @@ export async function fhirSection(): Promise<string[]> {
       `| create: POST Observation (${creates.length} distinct Synthea Observations, ${fmt(Buffer.byteLength(sample) / 1024, 1)} KiB each), validated and indexed | ${fmt(create.requestsPerSecond)} resources/s (p99 ${create.latencyP99} ms) | ${baselineCell} | ≥ 2,000/s | ${verdict(create.requestsPerSecond >= 2000)} |`,
       `| read: GET Observation/{id} (${reads.length} ids) | ${fmt(read.requestsPerSecond)} reads/s (p99 ${read.latencyP99} ms) | constant HTTP: ${fmt(constant.requestsPerSecond)} req/s | ≥ 4,000/s | ${verdict(read.requestsPerSecond >= 4000)} |`,
       `| token search Observation?code=http://loinc.org\\|{code} over ${fmt(CORPUS)} Observations (${CODES} codes, ${fmt(expectedMatches)} matches each, first page of ${perPage}) | ${fmt(search.requestsPerSecond)} searches/s (p99 ${search.latencyP99} ms) | constant HTTP: ${fmt(constant.requestsPerSecond)} req/s | ≥ 1,000/s | ${verdict(search.requestsPerSecond >= 1000)} |`,
-      `| import: StartFHIRImportJob of one ${fmt(CORPUS)}-line NDJSON file (${fmt(imported.bytes / 1e6, 1)} MB), Start to ${imported.status}, validated and indexed (${fmt(imported.imported)} imported, ${fmt(imported.total)} found by search) | ${fmt(importRate)} resources/s (${fmt(imported.seconds, 1)} s) | raw SQLite insert, 1,000 per transaction: ${fmt(raw.batched)} rows/s | ≥ 10,000/s | ${verdict(importOk && importRate >= 10_000)} |`,
+      `| import: StartFHIRImportJob of one ${fmt(CORPUS)}-line NDJSON file (${fmt(imported.bytes / 1e6, 1)} MB) into a new datastore, Start to ${imported.status}, validated and indexed (each run: ${fmt(CORPUS)} imported, ${fmt(CORPUS)} found by search); median of ${runs.length} runs, the first starting the import worker | ${fmt(importRate)} resources/s (runs: ${importRuns}) | raw SQLite insert, 1,000 per transaction: ${fmt(raw.batched)} rows/s | ≥ 10,000/s | ${verdict(importOk && importRate >= 10_000)} |`,
       '',
     ];
   } finally {
