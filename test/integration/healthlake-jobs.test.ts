@@ -277,6 +277,16 @@ describe('FHIR $export (REST) and its cancellation', () => {
     }
   }
 
+  const code = { coding: [{ system: 'http://loinc.org', code: '8302-2' }] };
+
+  /** A new datastore holding `resources` (PUT with their ids). */
+  async function datastoreWith(resources: Record<string, unknown>[]): Promise<{ ds: { DatastoreId?: string; DatastoreEndpoint?: string }; fhir: FhirClient }> {
+    const ds = await hl.send(new CreateFHIRDatastoreCommand({ DatastoreTypeVersion: 'R4' }));
+    const fhir = new FhirClient(ds.DatastoreEndpoint!);
+    for (const r of resources) assert.ok([200, 201].includes((await fhir.put(`${r.resourceType}/${r.id}`, r)).status), `${r.resourceType}/${r.id}`);
+    return { ds, fhir };
+  }
+
   it('exports the types asked for, reports the files, and cancels a queued export', async () => {
     const ds = await hl.send(new CreateFHIRDatastoreCommand({ DatastoreTypeVersion: 'R4' }));
     const fhir = new FhirClient(ds.DatastoreEndpoint!);
@@ -341,10 +351,7 @@ describe('FHIR $export (REST) and its cancellation', () => {
   });
 
   it('exports every patient\'s compartment (Patient/$export) and those of a group\'s members (Group/{id}/$export)', async () => {
-    const ds = await hl.send(new CreateFHIRDatastoreCommand({ DatastoreTypeVersion: 'R4' }));
-    const fhir = new FhirClient(ds.DatastoreEndpoint!);
-    const code = { coding: [{ system: 'http://loinc.org', code: '8302-2' }] };
-    const resources = [
+    const { ds, fhir } = await datastoreWith([
       { resourceType: 'Patient', id: 'pa' },
       { resourceType: 'Patient', id: 'pb' },
       { resourceType: 'Observation', id: 'oa', status: 'final', code, subject: { reference: 'Patient/pa' } },
@@ -359,8 +366,7 @@ describe('FHIR $export (REST) and its cancellation', () => {
       // pb was a member of ga once: inactive members are not exported with the group.
       { resourceType: 'Group', id: 'ga', type: 'person', actual: true, member: [{ entity: { reference: 'Patient/pa' } }, { entity: { reference: 'Patient/pb' }, inactive: true }] },
       { resourceType: 'Group', id: 'gb', type: 'person', actual: true, member: [{ entity: { reference: 'Patient/pb' } }] },
-    ];
-    for (const r of resources) assert.ok([200, 201].includes((await fhir.put(`${r.resourceType}/${r.id}`, r)).status), `${r.resourceType}/${r.id}`);
+    ]);
     await fhir.delete('Observation/ob');
 
     const exported = async (path: string): Promise<Record<string, string[]>> => {
@@ -386,17 +392,13 @@ describe('FHIR $export (REST) and its cancellation', () => {
   });
 
   it('runs a GET-initiated $export as FHIR Bulk Data: 202 until done, then files served to signed requests only', async () => {
-    const ds = await hl.send(new CreateFHIRDatastoreCommand({ DatastoreTypeVersion: 'R4' }));
-    const fhir = new FhirClient(ds.DatastoreEndpoint!);
-    const code = { coding: [{ system: 'http://loinc.org', code: '8302-2' }] };
-    const resources = [
+    const { ds, fhir } = await datastoreWith([
       { resourceType: 'Patient', id: 'pa' },
       { resourceType: 'Patient', id: 'pb' },
       { resourceType: 'Observation', id: 'oa', status: 'final', code, subject: { reference: 'Patient/pa' } },
       { resourceType: 'Observation', id: 'ob', status: 'final', code, subject: { reference: 'Patient/pb' } },
       { resourceType: 'Practitioner', id: 'dr' },
-    ];
-    for (const r of resources) assert.equal((await fhir.put(`${r.resourceType}/${r.id}`, r)).status, 201, `${r.resourceType}/${r.id}`);
+    ]);
     const bulk = { accept: 'application/fhir+json', prefer: 'respond-async' };
 
     // The kick-off: no body, no bucket.
