@@ -35,6 +35,7 @@ function statement(): Record<string, unknown> {
         definition: p.definition.url,
         type: p.type,
       })),
+      ...(type === 'Patient' ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] } : {}),
     };
   });
   // _revinclude: every reference parameter of any type that can point at this type.

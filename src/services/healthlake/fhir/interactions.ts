@@ -3,6 +3,7 @@
  * repository. No HTTP here beyond the FHIR headers the interactions define (ETag, Location,
  * If-Match, If-None-Exist, x-amz-fhir-idempotency-key, Prefer).
  */
+import { patientEverything } from './everything.ts';
 import { cancelExport, describeExport, exportedFile, startExport } from './export-operation.ts';
 import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
 import type { FhirRoute } from './routes.ts';
@@ -256,6 +257,7 @@ export function runInteraction(ctx: FhirContext, route: FhirRoute, req: FhirRequ
     case 'export-describe': return describeExport(ctx, route.id!);
     case 'export-cancel': return cancelExport(ctx, route.id!);
     case 'export-file': return exportedFile(ctx, route.id!, route.file!);
+    case 'everything': return patientEverything(ctx, route, req);
     case 'not-built':
       throw new FhirError(400, `${route.notBuilt} (${route.action}) is not supported by HealthTrail yet.`, { issueCode: 'not-supported', code: 'UnsupportedOperationException' });
   }

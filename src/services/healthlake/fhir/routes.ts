@@ -8,7 +8,7 @@ import { FhirError } from './errors.ts';
 export type Interaction =
   | 'capabilities' | 'create' | 'read' | 'vread' | 'update' | 'conditional-update' | 'patch' | 'delete' | 'conditional-delete'
   | 'search-get' | 'search-post' | 'history-instance' | 'history-type' | 'history-system' | 'bundle' | 'validate'
-  | 'export-start' | 'export-describe' | 'export-cancel' | 'export-file' | 'not-built';
+  | 'export-start' | 'export-describe' | 'export-cancel' | 'export-file' | 'everything' | 'not-built';
 
 export interface FhirRoute {
   interaction: Interaction;
@@ -29,6 +29,8 @@ const READ_ONLY = new Set(['GetCapabilities', 'ReadResource', 'VersionReadResour
 export function isReadOnlyAction(action: string): boolean {
   return READ_ONLY.has(action);
 }
+
+const VALID_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
 const methodNotAllowed = (method: string, path: string) =>
   new FhirError(405, `${method} is not allowed on ${path || '/'}.`, { issueCode: 'not-supported' });
@@ -79,7 +81,11 @@ export function routeFhir(method: string, segments: string[], hasQuery: boolean)
     if (method === 'GET') return { interaction: 'export-file', action: 'GetExportedFile', id: b, file: `${c}/${d}` };
     throw methodNotAllowed(method, path);
   }
-  if (c === '$everything' && a === 'Patient' && n === 3) return notBuilt('SearchEverything', 'Patient/$everything');
+  if (c === '$everything' && a === 'Patient' && n === 3) {
+    if (!VALID_ID.test(b!)) throw new FhirError(400, `'${b!.slice(0, 80)}' is not a valid resource id.`);
+    if (method === 'GET') return { interaction: 'everything', action: 'SearchEverything', resourceType: 'Patient', id: b };
+    throw methodNotAllowed(method, path);
+  }
   const operation = segments.find((s) => s.startsWith('$') && s !== '$validate');
   if (operation) throw new FhirError(400, `Operation ${operation.slice(0, 64)} is not supported.`, { issueCode: 'not-supported' });
 
@@ -108,7 +114,7 @@ export function routeFhir(method: string, segments: string[], hasQuery: boolean)
     throw methodNotAllowed(method, path);
   }
   const id = b!;
-  if (!/^[A-Za-z0-9\-.]{1,64}$/.test(id)) throw new FhirError(400, `'${id.slice(0, 80)}' is not a valid resource id.`);
+  if (!VALID_ID.test(id)) throw new FhirError(400, `'${id.slice(0, 80)}' is not a valid resource id.`);
   if (n === 2) {
     switch (method) {
       case 'GET': case 'HEAD': return { interaction: 'read', action: 'ReadResource', resourceType, id };
