@@ -22,7 +22,8 @@ import { startServer, type RunningServer } from '../../src/server.ts';
 import { clientOptions, startTestServer, tempDataDir, testConfig, type TestServer } from '../helpers/server.ts';
 import { s3Client } from '../helpers/s3.ts';
 import { spawnServer } from '../helpers/server-process.ts';
-import { FhirClient } from '../helpers/fhir-client.ts';
+import { MedplumClient } from '@medplum/core';
+import { FhirClient, sigv4Fetch } from '../helpers/fhir-client.ts';
 import { bigInput, KMS, keys, ROLE, sleep, startImport, TERMINAL, text, upload, waitExport, waitImport } from '../helpers/healthlake-jobs.ts';
 
 /** The hand-made file: lines 2, 3, 4, 5 and 7 are bad, each for a documented reason. */
@@ -484,6 +485,38 @@ describe('FHIR $export (REST) and its cancellation', () => {
       assert.equal(record.readOnly, name === 'GetExportedFile', name);
       assert.equal(record.errorCode, name === 'StartFHIRExportJobWithGet' ? undefined : 'ResourceNotFoundException', name);
     }
+  });
+  it('serves a FHIR client\'s Bulk Data export (MedplumClient.bulkExport: POST kick-off without a body, polling, files)', async () => {
+    const { fhir } = await datastoreWith([
+      { resourceType: 'Patient', id: 'pa' },
+      { resourceType: 'Observation', id: 'oa', status: 'final', code, subject: { reference: 'Patient/pa' } },
+      { resourceType: 'Practitioner', id: 'dr' },
+    ]);
+    const medplum = new MedplumClient({ baseUrl: fhir.base, fhirUrlPath: '', fetch: sigv4Fetch() as typeof fetch });
+    const manifest = await medplum.bulkExport('Patient', 'Patient,Observation', undefined, { pollStatusOnAccepted: true, pollStatusPeriod: 25 });
+    assert.equal(manifest.requiresAccessToken, true);
+    const files: Record<string, string[]> = {};
+    for (const o of manifest.output ?? []) {
+      const res = await sigv4Fetch()(o.url!);
+      assert.equal(res.status, 200);
+      files[o.type!] = (await res.text()).trim().split('\n').map((l) => JSON.parse(l).id);
+    }
+    assert.deepEqual(files, { Observation: ['oa'], Patient: ['pa'] });
+
+    // The Bulk Data POST form with a Parameters body: its parameters scope the export.
+    const started = await fhir.post('$export', { resourceType: 'Parameters', parameter: [{ name: '_type', valueString: 'Practitioner' }] },
+      { headers: { prefer: 'respond-async' } });
+    assert.equal(started.status, 202, started.text);
+    let status: any;
+    do {
+      await sleep(25);
+      status = await fhir.get(started.headers.get('content-location')!);
+    } while (status.status === 202);
+    assert.deepEqual(status.json.output.map((o: any) => o.type), ['Practitioner']);
+    assert.equal(status.json.requiresAccessToken, true);
+    const bad = await fhir.post('$export', { resourceType: 'Parameters', parameter: [{ name: '_type', valueBoolean: true }] });
+    assert.equal(bad.status, 400);
+    assert.equal((await fhir.post('$export', { resourceType: 'Parameters', parameter: [{ name: '_typeFilter', valueString: 'x' }] })).status, 400);
   });
 });
 

@@ -6,8 +6,9 @@
  * `GET [base]export/{jobId}` reports a job in HealthLake's camelCase shape;
  * `DELETE [base]export/{jobId}` cancels it.
  *
- * POST names the output bucket and role in its body (HealthLake's form). A GET kick-off is the
- * FHIR Bulk Data Access one: no body, the output stays with the server (export-output.ts), the
+ * POST names the output bucket and role in its body (HealthLake's form). A GET kick-off, or a
+ * POST with no body or a Parameters resource, is the FHIR Bulk Data Access one: the output stays
+ * with the server (export-output.ts), the
  * status answers 202 with X-Progress until the job ends and then lists data-plane URLs
  * (`requiresAccessToken: true`: SigV4 like any call) that GetExportedFile serves. A DELETE of
  * the finished job tells the server the client is done: the files go, and the job's status URL
@@ -47,9 +48,9 @@ function gsonDate(ms: number): string {
   return `${month} ${d.getUTCDate()}, ${d.getUTCFullYear()} ${h}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${d.getUTCHours() < 12 ? 'AM' : 'PM'}`;
 }
 
-function scopeOf(req: FhirRequest): ExportScope {
+function scopeOf(params: [string, string][]): ExportScope {
   const scope: ExportScope = {};
-  for (const [k, v] of req.params) {
+  for (const [k, v] of params) {
     if (k === '_type') {
       const types = v.split(',').map((s) => s.trim()).filter(Boolean);
       for (const t of types) if (!fhirDefinitions().resourceTypeSet.has(t)) throw badRequest(`_type names an unknown resource type '${t.slice(0, 64)}'.`);
@@ -67,10 +68,8 @@ function scopeOf(req: FhirRequest): ExportScope {
   return scope;
 }
 
-/** A POST kick-off's body: the output bucket, its KMS key and the role, as StartFHIRExportJob takes them. */
-function bucketOutput(req: FhirRequest): { name: string | null; request: Record<string, unknown> } {
-  if (req.body.length === 0) throw badRequest('$export needs a body with OutputDataConfig and DataAccessRoleArn.');
-  const body = parseJsonBody(req.headers, req.body) as Record<string, any>;
+/** A POST kick-off's HealthLake body: the output bucket, its KMS key and the role, as StartFHIRExportJob takes them. */
+function bucketOutput(body: Record<string, any>): { name: string | null; request: Record<string, unknown> } {
   const s3 = body?.OutputDataConfig?.S3Configuration;
   if (!s3 || typeof s3.S3Uri !== 'string' || !S3_URI.test(s3.S3Uri)) throw badRequest('OutputDataConfig.S3Configuration.S3Uri must be an s3:// URI.');
   if (typeof s3.KmsKeyId !== 'string' || s3.KmsKeyId.length === 0) throw badRequest('OutputDataConfig.S3Configuration.KmsKeyId is required.');
@@ -84,9 +83,36 @@ function bucketOutput(req: FhirRequest): { name: string | null; request: Record<
   };
 }
 
+/** The kick-off parameters of a Bulk Data POST body (a Parameters resource), as name/value pairs. */
+function bulkParameters(body: { parameter?: unknown }): [string, string][] {
+  if (body.parameter === undefined) return [];
+  if (!Array.isArray(body.parameter)) throw badRequest('Parameters.parameter must be an array.');
+  return body.parameter.map((p: Record<string, unknown>) => {
+    const value = p?.valueString ?? p?.valueCode ?? p?.valueInstant ?? p?.valueDateTime;
+    if (typeof p?.name !== 'string' || typeof value !== 'string') {
+      throw badRequest('Each $export parameter needs a name and a valueString, valueCode, valueInstant or valueDateTime.');
+    }
+    return [p.name, value] as [string, string];
+  });
+}
+
+/**
+ * Where the job writes and what it exports. A POST with HealthLake's body names a bucket; a GET,
+ * a POST without a body or with a Parameters resource (the FHIR Bulk Data kick-offs) leave the
+ * output with the server.
+ */
+function kickOff(req: FhirRequest): { params: [string, string][]; name: string | null; request: Record<string, unknown> } {
+  const managed = { name: null, request: { Managed: true } };
+  if (req.method === 'GET' || req.body.length === 0) return { params: req.params, ...managed };
+  const body = parseJsonBody(req.headers, req.body) as Record<string, any>;
+  if (body?.resourceType === 'Parameters') return { params: [...req.params, ...bulkParameters(body)], ...managed };
+  return { params: req.params, ...bucketOutput(body) };
+}
+
 export function startExport(ctx: FhirContext, req: FhirRequest, route: Pick<FhirRoute, 'resourceType' | 'id'>): FhirResult {
   const caller = requireCaller(ctx);
-  const scope = scopeOf(req);
+  const output = kickOff(req);
+  const scope = scopeOf(output.params);
   let path = '';
   if (route.resourceType === 'Patient') {
     scope.patients = {};
@@ -97,7 +123,6 @@ export function startExport(ctx: FhirContext, req: FhirRequest, route: Pick<Fhir
     scope.patients = { group: group.id };
     path = `Group/${group.id}/`;
   }
-  const output = req.method === 'GET' ? { name: null, request: { Managed: true } } : bucketOutput(req);
   const query = req.params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   const jobId = ctx.ids.hex(16);
   jobsOf(ctx).insert({
