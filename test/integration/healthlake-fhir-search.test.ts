@@ -290,4 +290,44 @@ describe('HealthLake FHIR search', () => {
     assert.deepEqual(await sorted('Observation?code=72166-2'), []);
     assert.deepEqual(await sorted('Patient?_has:Observation:patient:code=72166-2'), []);
   });
+  it('searches across types at the base (GET [base]?..., POST [base]_search): _type, common parameters, paging, _sort', async () => {
+    const TYPES = ['Encounter', 'Observation', 'Organization', 'Patient', 'Questionnaire', 'RiskAssessment'];
+    const counts: Record<string, number> = {};
+    for (const t of TYPES) counts[t] = (await fhir.get(`${t}?_summary=count`)).json.total;
+    const everyone = Object.values(counts).reduce((a, b) => a + b, 0);
+
+    // Every resource exactly once, across pages of 7, and the same total.
+    const all = await fhir.searchAll('?_count=7');
+    const keys = all.entries.map((e: any) => `${e.resource.resourceType}/${e.resource.id}`);
+    assert.equal(keys.length, everyone);
+    assert.equal(new Set(keys).size, everyone);
+    assert.equal(all.pages, Math.ceil(everyone / 7));
+    assert.equal((await fhir.get('?_summary=count')).json.total, everyone);
+    for (const t of TYPES) assert.equal(keys.filter((k: string) => k.startsWith(`${t}/`)).length, counts[t], t);
+
+    const typed = await fhir.get('?_type=Patient,Organization&_total=accurate');
+    assert.equal(typed.json.total, counts.Patient! + counts.Organization!);
+    assert.deepEqual([...new Set(typed.json.entry.map((e: any) => e.resource.resourceType))].sort(), ['Organization', 'Patient']);
+    assert.deepEqual((await fhir.get('?_id=p1,o1,org1')).json.entry.map((e: any) => e.resource.id).sort(), ['o1', 'org1', 'p1']);
+    assert.deepEqual((await fhir.get('?_tag=urn:tags|vip')).json.entry.map((e: any) => `${e.resource.resourceType}/${e.resource.id}`), ['Patient/p1']);
+    assert.deepEqual(await sorted('?_type=Patient&family=Smith'), await sorted('Patient?family=Smith'));
+
+    // Sorted by _lastUpdated, newest first.
+    const recent = (await fhir.get('?_sort=-_lastUpdated&_count=5')).json.entry.map((e: any) => e.resource.meta.lastUpdated);
+    assert.equal(recent.length, 5);
+    assert.deepEqual(recent, [...recent].sort().reverse());
+
+    // POST [base]_search reads its form body like the query.
+    const viaPost = await fhir.post('_search', '_type=Patient&_count=2', { headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(viaPost.status, 200, viaPost.text);
+    assert.deepEqual(viaPost.json.entry.map((e: any) => e.resource.id), (await fhir.get('?_type=Patient&_count=2')).json.entry.map((e: any) => e.resource.id));
+
+    // A parameter some searched type lacks, per-type _include, sorts by other parameters, bad types.
+    for (const bad of ['family=Smith', '_type=Patient,Observation&family=Smith', '_include=Observation:subject', '_sort=family&_type=Patient', '_type=Nope']) {
+      const res = await fhir.get(`?${bad}`);
+      assert.equal(res.status, 400, `${bad}: ${res.text}`);
+      assert.equal(res.json.resourceType, 'OperationOutcome');
+    }
+    assert.equal((await fhir.delete('_search')).status, 405);
+  });
 });

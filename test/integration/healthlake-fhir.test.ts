@@ -300,8 +300,9 @@ describe('HealthLake FHIR REST', () => {
     const audit = rest.resource.find((r: any) => r.type === 'AuditEvent');
     assert.ok(!audit.interaction.some((i: any) => i.code === 'delete'));
     assert.ok(!rest.resource.find((r: any) => r.type === 'Location').searchParam.some((p: any) => p.name === 'near'));
-    assert.deepEqual(rest.interaction.map((i: any) => i.code).sort(), ['batch', 'history-system', 'transaction']);
+    assert.deepEqual(rest.interaction.map((i: any) => i.code).sort(), ['batch', 'history-system', 'search-system', 'transaction']);
     assert.deepEqual(rest.operation.map((o: any) => o.name).sort(), ['export', 'group-export', 'patient-export', 'validate']);
+    assert.deepEqual(pat.operation, [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }]);
   });
 
   it('answers bad input with a 4xx OperationOutcome, never a 5xx', async () => {

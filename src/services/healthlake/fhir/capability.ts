@@ -64,7 +64,7 @@ function statement(): Record<string, unknown> {
         description: 'AWS Signature Version 4 (service healthlake); IAM actions healthlake:<Action> on the datastore ARN.',
       },
       resource,
-      interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }],
+      interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'history-system' }, { code: 'search-system' }],
       searchParam: SEARCH_RESULT_PARAMS.map((name) => ({ name, type: name === '_count' ? 'number' : name === '_sort' ? 'string' : 'special' })),
       operation: [
         { name: 'validate', definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate' },

@@ -19,7 +19,8 @@ import { searchParamsFor } from './search-params.ts';
 import { parseDateRange } from './search/dates.ts';
 import { DEFAULT_COUNT, MAX_COUNT } from './search/parser.ts';
 import { decodePageToken, encodePageToken, type PageToken } from './search/page-token.ts';
-import { RawJson, stringifyWithRaw } from './raw-json.ts';
+import { stringifyWithRaw } from './raw-json.ts';
+import { entriesOf, queryString, searchset } from './search/run.ts';
 import { readCurrent } from './writes.ts';
 
 interface EverythingQuery {
@@ -125,22 +126,11 @@ export function patientEverything(ctx: FhirContext, route: FhirRoute, req: FhirR
     .all(...memberArgs, ...args, q.count, offset) as { rid: number }[]).map((r) => r.rid);
   const rows = ctx.repo.pageByRids(rids);
 
-  const link: Record<string, string>[] = [{
-    relation: 'self',
-    url: `${ctx.base}${tokenType}${req.params.length > 0 ? `?${req.params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}` : ''}`,
-  }];
+  const link: Record<string, string>[] = [{ relation: 'self', url: `${ctx.base}${tokenType}${req.params.length > 0 ? `?${queryString(req.params)}` : ''}` }];
   if (offset + rows.length < total) {
     const next: PageToken = { t: tokenType, p: own, c: q.count, o: offset + q.count };
     link.push({ relation: 'next', url: `${ctx.base}${tokenType}?_count=${q.count}&page=${encodePageToken(next)}` });
   }
-  const bundle = {
-    resourceType: 'Bundle',
-    id: ctx.ids.uuid(),
-    meta: { lastUpdated: ctx.now.toISOString() },
-    type: 'searchset',
-    total,
-    link,
-    entry: rows.map((row) => ({ fullUrl: `${ctx.base}${row.rtype}/${row.id}`, resource: new RawJson(row.content!), search: { mode: 'match' } })),
-  };
+  const bundle = searchset(ctx, total, link, entriesOf(ctx, rows, 'match', {}, true));
   return { status: 200, bodyText: stringifyWithRaw(bundle), audit: { searchParameterNames: [...new Set(own.map(([k]) => k))] } };
 }

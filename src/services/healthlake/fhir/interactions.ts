@@ -14,6 +14,7 @@ import { checkResourceShape, validationIssues } from './validation.ts';
 import { processBundle } from './bundles.ts';
 import { stringifyWithRaw } from './raw-json.ts';
 import { executeSearch } from './search/run.ts';
+import { executeSystemSearch } from './search/system.ts';
 import {
   conditionalUpdate, contentOf, createResource, deleteResource, etag, matching, parseIfMatch, patchResource, readCurrent, updateResource,
   type WriteOutcome,
@@ -141,7 +142,9 @@ function search(ctx: FhirContext, route: FhirRoute, req: FhirRequest, post: bool
       params = parseFormBody(req.body);
     }
   }
-  const { bundle, names } = executeSearch(ctx, { resourceType: route.resourceType!, params }, { raw: true });
+  const { bundle, names } = route.resourceType === undefined
+    ? executeSystemSearch(ctx, { params }, { raw: true })
+    : executeSearch(ctx, { resourceType: route.resourceType, params }, { raw: true });
   return { status: 200, bodyText: stringifyWithRaw(bundle), audit: { searchParameterNames: names } };
 }
 
@@ -250,6 +253,7 @@ export function runInteraction(ctx: FhirContext, route: FhirRoute, req: FhirRequ
     case 'conditional-delete': return conditionalDelete(ctx, route, req);
     case 'search-get': return search(ctx, route, req, false);
     case 'search-post': return search(ctx, route, req, true);
+    case 'search-system': return search(ctx, route, req, req.method === 'POST');
     case 'history-instance': case 'history-type': case 'history-system': return history(ctx, route, req);
     case 'validate': return validate(ctx, route, req);
     case 'bundle': return bundle(ctx, route, req);
@@ -258,7 +262,5 @@ export function runInteraction(ctx: FhirContext, route: FhirRoute, req: FhirRequ
     case 'export-cancel': return cancelExport(ctx, route.id!);
     case 'export-file': return exportedFile(ctx, route.id!, route.file!);
     case 'everything': return patientEverything(ctx, route, req);
-    case 'not-built':
-      throw new FhirError(400, `${route.notBuilt} (${route.action}) is not supported by HealthTrail yet.`, { issueCode: 'not-supported', code: 'UnsupportedOperationException' });
   }
 }

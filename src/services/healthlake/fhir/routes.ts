@@ -7,8 +7,8 @@ import { FhirError } from './errors.ts';
 
 export type Interaction =
   | 'capabilities' | 'create' | 'read' | 'vread' | 'update' | 'conditional-update' | 'patch' | 'delete' | 'conditional-delete'
-  | 'search-get' | 'search-post' | 'history-instance' | 'history-type' | 'history-system' | 'bundle' | 'validate'
-  | 'export-start' | 'export-describe' | 'export-cancel' | 'export-file' | 'everything' | 'not-built';
+  | 'search-get' | 'search-post' | 'search-system' | 'history-instance' | 'history-type' | 'history-system' | 'bundle' | 'validate'
+  | 'export-start' | 'export-describe' | 'export-cancel' | 'export-file' | 'everything';
 
 export interface FhirRoute {
   interaction: Interaction;
@@ -19,8 +19,6 @@ export interface FhirRoute {
   vid?: string;
   /** GetExportedFile: the file's path under its job (`{Type}/{name}.ndjson`). */
   file?: string;
-  /** Interactions that are HealthLake's but not this server's yet (export jobs, $everything...). */
-  notBuilt?: string;
 }
 
 const READ_ONLY = new Set(['GetCapabilities', 'ReadResource', 'VersionReadResource', 'SearchWithGet', 'SearchWithPost', 'GetHistoryByResourceId',
@@ -46,11 +44,14 @@ export function routeFhir(method: string, segments: string[], hasQuery: boolean)
   const path = segments.join('/');
   const [a, b, c, d] = segments;
   const n = segments.length;
-  const notBuilt = (action: string, what: string): FhirRoute => ({ interaction: 'not-built', action, notBuilt: what });
 
   if (n === 0) {
     if (method === 'POST') return { interaction: 'bundle', action: 'ProcessBundle' };
-    if (method === 'GET') return notBuilt('SearchWithGet', 'System-level search (without a resource type)');
+    if (method === 'GET') return { interaction: 'search-system', action: 'SearchWithGet' };
+    throw methodNotAllowed(method, path);
+  }
+  if (n === 1 && a === '_search') {
+    if (method === 'POST') return { interaction: 'search-system', action: 'SearchWithPost' };
     throw methodNotAllowed(method, path);
   }
   if (n === 1 && a === 'metadata') {

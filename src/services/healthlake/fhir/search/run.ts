@@ -28,7 +28,7 @@ export interface SearchOutcome {
   names: string[];
 }
 
-function queryString(params: [string, string][]): string {
+export function queryString(params: [string, string][]): string {
   return params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 }
 
@@ -76,22 +76,8 @@ export function executeSearch(ctx: FhirContext, input: SearchRequestInput, optio
   }
   if (total === undefined && query.total !== 'none' && offset === 0 && !hasMore) total = rows.length;
 
-  const entries: Record<string, unknown>[] = [];
   const seen = new Set(rows.map((r) => `${r.rtype}/${r.id}`));
-  const summary = query.summary === 'true' || query.summary === 'text' || query.summary === 'data' ? query.summary : undefined;
-  for (const row of rows) {
-    let resource: Record<string, unknown> | RawJson;
-    if (summary) resource = applySummary(JSON.parse(row.content!), summary);
-    else if (query.elements) resource = applyElements(JSON.parse(row.content!), query.elements);
-    else resource = options.raw ? new RawJson(row.content!) : JSON.parse(row.content!);
-    entries.push({ fullUrl: `${ctx.base}${row.rtype}/${row.id}`, resource, search: { mode: 'match' } });
-  }
-  for (const row of included(ctx, query, rows, seen)) {
-    let resource: Record<string, unknown> | RawJson;
-    if (summary) resource = applySummary(JSON.parse(row.content!), summary);
-    else resource = options.raw ? new RawJson(row.content!) : JSON.parse(row.content!);
-    entries.push({ fullUrl: `${ctx.base}${row.rtype}/${row.id}`, resource, search: { mode: 'include' } });
-  }
+  const entries = [...entriesOf(ctx, rows, 'match', query, options.raw), ...entriesOf(ctx, included(ctx, query, rows, seen), 'include', query, options.raw)];
 
   const ownParams = params.filter(([k]) => k !== '_count' && k !== 'page');
   const link: Record<string, string>[] = [
@@ -102,7 +88,25 @@ export function executeSearch(ctx: FhirContext, input: SearchRequestInput, optio
     if (query.sort.length === 0) next.a = rows[rows.length - 1]!.rid;
     link.push({ relation: 'next', url: `${ctx.base}${query.resourceType}?_count=${query.count}&page=${encodePageToken(next)}` });
   }
-  const bundle: Record<string, unknown> = {
+  return { bundle: searchset(ctx, total, link, entries), names: query.names };
+}
+
+/** Searchset entries for stored rows, shaped by _summary or _elements (`include` rows take _summary only). */
+export function entriesOf(ctx: FhirContext, rows: PageRow[], mode: 'match' | 'include', query: Pick<SearchQuery, 'summary' | 'elements'>,
+  raw = false): Record<string, unknown>[] {
+  const summary = query.summary === 'true' || query.summary === 'text' || query.summary === 'data' ? query.summary : undefined;
+  return rows.map((row) => {
+    let resource: Record<string, unknown> | RawJson;
+    if (summary) resource = applySummary(JSON.parse(row.content!), summary);
+    else if (query.elements && mode === 'match') resource = applyElements(JSON.parse(row.content!), query.elements);
+    else resource = raw ? new RawJson(row.content!) : JSON.parse(row.content!);
+    return { fullUrl: `${ctx.base}${row.rtype}/${row.id}`, resource, search: { mode } };
+  });
+}
+
+/** The searchset Bundle around a page's entries. */
+export function searchset(ctx: FhirContext, total: number | undefined, link: Record<string, string>[], entries: Record<string, unknown>[]): Record<string, unknown> {
+  return {
     resourceType: 'Bundle',
     id: ctx.ids.uuid(),
     meta: { lastUpdated: ctx.now.toISOString() },
@@ -111,7 +115,6 @@ export function executeSearch(ctx: FhirContext, input: SearchRequestInput, optio
     link,
     entry: entries,
   };
-  return { bundle, names: query.names };
 }
 
 /** Index and column that order a single-key sort: the first time a rid appears is its sort value. */
