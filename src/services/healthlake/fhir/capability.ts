@@ -8,6 +8,8 @@ import { searchParamsFor } from './search-params.ts';
 let cached: Record<string, unknown> | undefined;
 
 const TYPE_INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'];
+/** Operations on one resource type (everything.ts, terminology-operations.ts). */
+const TYPE_OPERATIONS: Record<string, string> = { Patient: 'everything', ValueSet: 'expand', CodeSystem: 'lookup' };
 const SEARCH_RESULT_PARAMS = ['_count', '_sort', '_include', '_revinclude', '_total', '_summary', '_elements'];
 
 function statement(): Record<string, unknown> {
@@ -35,7 +37,7 @@ function statement(): Record<string, unknown> {
         definition: p.definition.url,
         type: p.type,
       })),
-      ...(type === 'Patient' ? { operation: [{ name: 'everything', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything' }] } : {}),
+      ...(TYPE_OPERATIONS[type] ? { operation: [{ name: TYPE_OPERATIONS[type], definition: `http://hl7.org/fhir/OperationDefinition/${type}-${TYPE_OPERATIONS[type]}` }] } : {}),
     };
   });
   // _revinclude: every reference parameter of any type that can point at this type.

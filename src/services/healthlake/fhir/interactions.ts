@@ -4,6 +4,7 @@
  * If-Match, If-None-Exist, x-amz-fhir-idempotency-key, Prefer).
  */
 import { patientEverything } from './everything.ts';
+import { expandValueSet, lookupCode } from './terminology-operations.ts';
 import { cancelExport, describeExport, exportedFile, startExport } from './export-operation.ts';
 import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
 import type { FhirRoute } from './routes.ts';
@@ -262,5 +263,7 @@ export function runInteraction(ctx: FhirContext, route: FhirRoute, req: FhirRequ
     case 'export-cancel': return cancelExport(ctx, route.id!);
     case 'export-file': return exportedFile(ctx, route.id!, route.file!);
     case 'everything': return patientEverything(ctx, route, req);
+    case 'expand': return expandValueSet(ctx, route, req);
+    case 'lookup': return lookupCode(ctx, req);
   }
 }

@@ -8,7 +8,7 @@ import { FhirError } from './errors.ts';
 export type Interaction =
   | 'capabilities' | 'create' | 'read' | 'vread' | 'update' | 'conditional-update' | 'patch' | 'delete' | 'conditional-delete'
   | 'search-get' | 'search-post' | 'search-system' | 'history-instance' | 'history-type' | 'history-system' | 'bundle' | 'validate'
-  | 'export-start' | 'export-describe' | 'export-cancel' | 'export-file' | 'everything';
+  | 'export-start' | 'export-describe' | 'export-cancel' | 'export-file' | 'everything' | 'expand' | 'lookup';
 
 export interface FhirRoute {
   interaction: Interaction;
@@ -22,7 +22,8 @@ export interface FhirRoute {
 }
 
 const READ_ONLY = new Set(['GetCapabilities', 'ReadResource', 'VersionReadResource', 'SearchWithGet', 'SearchWithPost', 'GetHistoryByResourceId',
-  'DescribeFHIRExportJobWithGet', 'SearchEverything', 'ValidateResource', 'GetExportedFile']);
+  'DescribeFHIRExportJobWithGet', 'SearchEverything', 'ValidateResource', 'GetExportedFile',
+  'ExpandValueSetWithGet', 'ExpandValueSetWithPost', 'LookupCodeSystemWithGet', 'LookupCodeSystemWithPost']);
 
 export function isReadOnlyAction(action: string): boolean {
   return READ_ONLY.has(action);
@@ -86,6 +87,16 @@ export function routeFhir(method: string, segments: string[], hasQuery: boolean)
     if (!VALID_ID.test(b!)) throw new FhirError(400, `'${b!.slice(0, 80)}' is not a valid resource id.`);
     if (method === 'GET') return { interaction: 'everything', action: 'SearchEverything', resourceType: 'Patient', id: b };
     throw methodNotAllowed(method, path);
+  }
+  // Terminology: ValueSet/$expand, ValueSet/{id}/$expand, CodeSystem/$lookup (GET or POST).
+  const expandOf = a === 'ValueSet' && ((n === 2 && b === '$expand') || (n === 3 && c === '$expand'));
+  const lookup = a === 'CodeSystem' && n === 2 && b === '$lookup';
+  if (expandOf || lookup) {
+    if (method !== 'GET' && method !== 'POST') throw methodNotAllowed(method, path);
+    const via = method === 'GET' ? 'Get' : 'Post';
+    if (lookup) return { interaction: 'lookup', action: `LookupCodeSystemWith${via}`, resourceType: a };
+    if (n === 3 && !VALID_ID.test(b!)) throw new FhirError(400, `'${b!.slice(0, 80)}' is not a valid resource id.`);
+    return { interaction: 'expand', action: `ExpandValueSetWith${via}`, resourceType: a, ...(n === 3 ? { id: b } : {}) };
   }
   const operation = segments.find((s) => s.startsWith('$') && s !== '$validate');
   if (operation) throw new FhirError(400, `Operation ${operation.slice(0, 64)} is not supported.`, { issueCode: 'not-supported' });

@@ -1,6 +1,7 @@
 /**
- * Required value-set bindings. The R4 value sets and code systems published with the
- * specification are expanded (enumerated includes only; a value set defined by filters is
+ * Required value-set bindings, and the R4 value sets and code systems published with the
+ * specification for ValueSet/$expand and CodeSystem/$lookup (terminology-operations.ts). They
+ * are expanded for bindings (enumerated includes only; a value set defined by filters is
  * not enumerable here and is not checked), loaded on first use.
  */
 import type { CodeSystem, CodeSystemConcept, ValueSet } from '@medplum/fhirtypes';
@@ -71,4 +72,16 @@ export function requiredExpansion(valueSetUrl: string): Expansion | undefined {
     expansions.set(url, expand(url, new Set()));
   }
   return expansions.get(url) ?? undefined;
+}
+
+/** A value set published with the R4 specification, by canonical URL (without version). */
+export function coreValueSet(url: string): ValueSet | undefined {
+  load();
+  return valueSets!.get(url);
+}
+
+/** A code system published with the R4 specification, by canonical URL (without version). */
+export function coreCodeSystem(url: string): CodeSystem | undefined {
+  load();
+  return codeSystems!.get(url);
 }
