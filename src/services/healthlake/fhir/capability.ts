@@ -8,8 +8,8 @@ import { searchParamsFor } from './search-params.ts';
 let cached: Record<string, unknown> | undefined;
 
 const TYPE_INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'];
-/** Operations on one resource type (everything.ts, terminology-operations.ts). */
-const TYPE_OPERATIONS: Record<string, string> = { Patient: 'everything', ValueSet: 'expand', CodeSystem: 'lookup' };
+/** Operations on one resource type (everything.ts, terminology-operations.ts, document-operation.ts). */
+const TYPE_OPERATIONS: Record<string, string> = { Patient: 'everything', ValueSet: 'expand', CodeSystem: 'lookup', Composition: 'document' };
 const SEARCH_RESULT_PARAMS = ['_count', '_sort', '_include', '_revinclude', '_total', '_summary', '_elements'];
 
 function statement(): Record<string, unknown> {

@@ -4,6 +4,7 @@
  * If-Match, If-None-Exist, x-amz-fhir-idempotency-key, Prefer).
  */
 import { patientEverything } from './everything.ts';
+import { generateDocument } from './document-operation.ts';
 import { expandValueSet, lookupCode } from './terminology-operations.ts';
 import { cancelExport, describeExport, exportedFile, startExport } from './export-operation.ts';
 import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
@@ -265,5 +266,6 @@ export function runInteraction(ctx: FhirContext, route: FhirRoute, req: FhirRequ
     case 'everything': return patientEverything(ctx, route, req);
     case 'expand': return expandValueSet(ctx, route, req);
     case 'lookup': return lookupCode(ctx, req);
+    case 'document': return generateDocument(ctx, route, req);
   }
 }

@@ -8,7 +8,7 @@ import { FhirError } from './errors.ts';
 export type Interaction =
   | 'capabilities' | 'create' | 'read' | 'vread' | 'update' | 'conditional-update' | 'patch' | 'delete' | 'conditional-delete'
   | 'search-get' | 'search-post' | 'search-system' | 'history-instance' | 'history-type' | 'history-system' | 'bundle' | 'validate'
-  | 'export-start' | 'export-describe' | 'export-cancel' | 'export-file' | 'everything' | 'expand' | 'lookup';
+  | 'export-start' | 'export-describe' | 'export-cancel' | 'export-file' | 'everything' | 'expand' | 'lookup' | 'document';
 
 export interface FhirRoute {
   interaction: Interaction;
@@ -23,7 +23,8 @@ export interface FhirRoute {
 
 const READ_ONLY = new Set(['GetCapabilities', 'ReadResource', 'VersionReadResource', 'SearchWithGet', 'SearchWithPost', 'GetHistoryByResourceId',
   'DescribeFHIRExportJobWithGet', 'SearchEverything', 'ValidateResource', 'GetExportedFile',
-  'ExpandValueSetWithGet', 'ExpandValueSetWithPost', 'LookupCodeSystemWithGet', 'LookupCodeSystemWithPost']);
+  'ExpandValueSetWithGet', 'ExpandValueSetWithPost', 'LookupCodeSystemWithGet', 'LookupCodeSystemWithPost',
+  'GenerateDocumentWithGet', 'GenerateDocumentWithPost']);
 
 export function isReadOnlyAction(action: string): boolean {
   return READ_ONLY.has(action);
@@ -87,6 +88,11 @@ export function routeFhir(method: string, segments: string[], hasQuery: boolean)
     if (!VALID_ID.test(b!)) throw new FhirError(400, `'${b!.slice(0, 80)}' is not a valid resource id.`);
     if (method === 'GET') return { interaction: 'everything', action: 'SearchEverything', resourceType: 'Patient', id: b };
     throw methodNotAllowed(method, path);
+  }
+  if (a === 'Composition' && n === 3 && c === '$document') {
+    if (method !== 'GET' && method !== 'POST') throw methodNotAllowed(method, path);
+    if (!VALID_ID.test(b!)) throw new FhirError(400, `'${b!.slice(0, 80)}' is not a valid resource id.`);
+    return { interaction: 'document', action: `GenerateDocumentWith${method === 'GET' ? 'Get' : 'Post'}`, resourceType: a, id: b };
   }
   // Terminology: ValueSet/$expand, ValueSet/{id}/$expand, CodeSystem/$lookup (GET or POST).
   const expandOf = a === 'ValueSet' && ((n === 2 && b === '$expand') || (n === 3 && c === '$expand'));

@@ -14,7 +14,7 @@
 import type { CodeSystem, CodeSystemConcept, ValueSet, ValueSetComposeInclude } from '@medplum/fhirtypes';
 import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
 import type { FhirRoute } from './routes.ts';
-import { parseJsonBody } from './body.ts';
+import { checkNames, operationParams } from './operation-params.ts';
 import { badRequest, FhirError, notFound } from './errors.ts';
 import { executeSearch } from './search/run.ts';
 import { coreCodeSystem, coreValueSet } from './terminology.ts';
@@ -27,29 +27,6 @@ const DEFAULT_COUNT = 1000;
 interface Coding { system?: string; code: string; display?: string }
 
 const notSupported = (message: string) => new FhirError(400, message, { issueCode: 'not-supported' });
-
-/** Query parameters, or a POST's Parameters body (value[x] of a primitive type). */
-function operationParams(req: FhirRequest): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of req.params) out.set(k, v);
-  if (req.method === 'POST' && req.body.length > 0) {
-    const body = parseJsonBody(req.headers, req.body) as { resourceType?: string; parameter?: unknown };
-    if (body?.resourceType !== 'Parameters') throw badRequest('The body must be a Parameters resource.');
-    for (const p of Array.isArray(body.parameter) ? body.parameter as Record<string, unknown>[] : []) {
-      const entry = Object.entries(p ?? {}).find(([k]) => k.startsWith('value'));
-      const value = entry?.[1];
-      if (typeof p?.name !== 'string' || (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')) {
-        throw badRequest('Each parameter needs a name and a primitive value[x].');
-      }
-      out.set(p.name, String(value));
-    }
-  }
-  return out;
-}
-
-function checkNames(params: Map<string, string>, allowed: string[], operation: string): void {
-  for (const k of params.keys()) if (!allowed.includes(k)) throw badRequest(`${operation} does not support the parameter ${k.slice(0, 64)}.`);
-}
 
 function wholeNumber(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
