@@ -24,6 +24,7 @@ import type { ExportProgress } from '../jobs/export-runner.ts';
 import { fhirDefinitions } from './definitions.ts';
 import { badRequest, FhirError, notFound } from './errors.ts';
 import { parseJsonBody } from './body.ts';
+import { parameterPairs } from './operation-params.ts';
 
 const S3_URI = /^s3:\/\/[a-z0-9][.\-a-z0-9]{1,61}[a-z0-9](\/.*)?$/;
 const ROLE_ARN = /^arn:aws(-[^:]+)?:iam::[0-9]{12}:role\/.+$/;
@@ -83,19 +84,6 @@ function bucketOutput(body: Record<string, any>): { name: string | null; request
   };
 }
 
-/** The kick-off parameters of a Bulk Data POST body (a Parameters resource), as name/value pairs. */
-function bulkParameters(body: { parameter?: unknown }): [string, string][] {
-  if (body.parameter === undefined) return [];
-  if (!Array.isArray(body.parameter)) throw badRequest('Parameters.parameter must be an array.');
-  return body.parameter.map((p: Record<string, unknown>) => {
-    const value = p?.valueString ?? p?.valueCode ?? p?.valueInstant ?? p?.valueDateTime;
-    if (typeof p?.name !== 'string' || typeof value !== 'string') {
-      throw badRequest('Each $export parameter needs a name and a valueString, valueCode, valueInstant or valueDateTime.');
-    }
-    return [p.name, value] as [string, string];
-  });
-}
-
 /**
  * Where the job writes and what it exports. A POST with HealthLake's body names a bucket; a GET,
  * a POST without a body or with a Parameters resource (the FHIR Bulk Data kick-offs) leave the
@@ -105,7 +93,7 @@ function kickOff(req: FhirRequest): { params: [string, string][]; name: string |
   const managed = { name: null, request: { Managed: true } };
   if (req.method === 'GET' || req.body.length === 0) return { params: req.params, ...managed };
   const body = parseJsonBody(req.headers, req.body) as Record<string, any>;
-  if (body?.resourceType === 'Parameters') return { params: [...req.params, ...bulkParameters(body)], ...managed };
+  if (body?.resourceType === 'Parameters') return { params: [...req.params, ...parameterPairs(body)], ...managed };
   return { params: req.params, ...bucketOutput(body) };
 }
 
