@@ -518,6 +518,35 @@ describe('FHIR $export (REST) and its cancellation', () => {
     assert.equal(bad.status, 400);
     assert.equal((await fhir.post('$export', { resourceType: 'Parameters', parameter: [{ name: '_typeFilter', valueString: 'x' }] })).status, 400);
   });
+  it('purges a deleted datastore\'s FHIR data and its exports, and nothing of other datastores', async () => {
+    const kept = await datastoreWith([{ resourceType: 'Patient', id: 'stays' }]);
+    const { ds, fhir } = await datastoreWith([
+      { resourceType: 'Patient', id: 'pa' },
+      { resourceType: 'Observation', id: 'oa', status: 'final', code, subject: { reference: 'Patient/pa' } },
+    ]);
+    assert.equal((await fhir.put('Patient/pa', { resourceType: 'Patient', id: 'pa', active: true })).status, 200);
+    const started = await fhir.get('$export', { headers: { prefer: 'respond-async' } });
+    while ((await fhir.get(`export/${started.json.jobId}`)).status === 202) await sleep(25);
+    const exports = join(server.dataDir, 's3', '.healthlake-exports', ds.DatastoreId!);
+    assert.ok(existsSync(exports));
+
+    const store = (server.db.sql.prepare('SELECT store FROM fhir_stores WHERE datastore_id = ?').get(ds.DatastoreId) as { store: number }).store;
+    const rows = () => {
+      const count = (sql: string) => (server.db.sql.prepare(sql).get(store) as { n: number }).n;
+      return count('SELECT count(*) AS n FROM fhir_resources WHERE store = ?') + count('SELECT count(*) AS n FROM fhir_history WHERE store = ?')
+        + count('SELECT count(*) AS n FROM fhir_idx_token WHERE store = ?') + count('SELECT count(*) AS n FROM fhir_idx_reference WHERE store = ?');
+    };
+    assert.ok(rows() > 4, 'resources, history and index rows are there');
+    await hl.send(new DeleteFHIRDatastoreCommand({ DatastoreId: ds.DatastoreId }));
+    for (let i = 0; rows() > 0 || existsSync(exports); i++) {
+      assert.ok(i < 400, 'the deleted datastore\'s data is still there');
+      await sleep(25);
+    }
+    const purged = server.db.sql.prepare('SELECT purged_at FROM fhir_stores WHERE store = ?').get(store) as { purged_at: number | null };
+    assert.ok(purged.purged_at !== null);
+    const survivor = await kept.fhir.get('Patient/stays');
+    assert.equal(survivor.status, 200, survivor.text);
+  });
 });
 
 interface Instance {

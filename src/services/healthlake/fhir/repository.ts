@@ -211,6 +211,20 @@ export class FhirRepository {
     for (const t of INDEX_TABLES) this.db.stmt(`DELETE FROM fhir_idx_${t} WHERE rid = ?`).run(rid);
   }
 
+  /**
+   * Deletes a slice of a store's data for good (a deleted datastore's purge): up to `limit`
+   * resources with their index rows, and up to `limit` history versions; idempotency keys all at
+   * once. True while there was something to delete.
+   */
+  purgeSlice(store: number, limit: number): boolean {
+    const rids = JSON.stringify((this.db.stmt('SELECT rid FROM fhir_resources WHERE store = ? LIMIT ?').all(store, limit) as { rid: number }[]).map((r) => r.rid));
+    for (const t of INDEX_TABLES) this.db.stmt(`DELETE FROM fhir_idx_${t} WHERE rid IN (SELECT value FROM json_each(?))`).run(rids);
+    const resources = this.db.stmt('DELETE FROM fhir_resources WHERE rid IN (SELECT value FROM json_each(?))').run(rids).changes;
+    const versions = this.db.stmt('DELETE FROM fhir_history WHERE rowid IN (SELECT rowid FROM fhir_history WHERE store = ? LIMIT ?)').run(store, limit).changes;
+    this.db.stmt('DELETE FROM fhir_idempotency_keys WHERE store = ?').run(store);
+    return resources + versions > 0;
+  }
+
   /** Rows come packed and without duplicates (packed-rows.ts). */
   private insertIndex(store: number, rid: number, rows: PackedRows): void {
     const inserts = this.inserts ??= INDEX_TABLES.map((t) => this.db.stmt(INSERT_SQL[t]));

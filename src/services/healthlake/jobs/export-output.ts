@@ -40,8 +40,17 @@ export function reportedS3Uri(output: ExportOutput): string {
 }
 
 /** Removes every object of a managed export's folder (the client deleted the job: FHIR Bulk Data). */
-export async function purgeManagedExport(store: ObjectStore, job: Pick<JobRow, 'request' | 'datastoreId' | 'jobId'>): Promise<number> {
+export function purgeManagedExport(store: ObjectStore, job: Pick<JobRow, 'request' | 'datastoreId' | 'jobId'>): Promise<number> {
   const { bucket, folder } = exportOutput(job);
+  return purgeFolder(store, bucket, folder);
+}
+
+/** Removes the managed exports of a datastore (the datastore was deleted). */
+export function purgeManagedExports(store: ObjectStore, datastoreId: string): Promise<number> {
+  return purgeFolder(store, MANAGED_EXPORT_BUCKET, `${datastoreId}/`);
+}
+
+async function purgeFolder(store: ObjectStore, bucket: string, folder: string): Promise<number> {
   let removed = 0;
   for (;;) {
     const page = await store.list(bucket, { prefix: folder, maxKeys: 1000 });

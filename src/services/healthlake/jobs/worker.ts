@@ -15,6 +15,7 @@ import { CANCELLING, JobStore, type JobRow } from './job-store.ts';
 import { runImport } from './import-runner.ts';
 import { runExport, type ExportProgress } from './export-runner.ts';
 import { purgeManagedExport } from './export-output.ts';
+import { purgeDeletedDatastores } from './datastore-purge.ts';
 import { JobFailure, type RunnerDeps } from './runner-deps.ts';
 import type { RoleAssumer } from './data-access-role.ts';
 
@@ -38,6 +39,7 @@ export class HealthLakeJobWorker {
   private readonly runner: RunnerDeps;
   private timer: NodeJS.Timeout | undefined;
   private pass: Promise<void> | undefined;
+  private purging: Promise<void> | undefined;
   private closed = false;
 
   constructor(private readonly deps: JobWorkerDeps) {
@@ -72,10 +74,17 @@ export class HealthLakeJobWorker {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await this.pass;
+    await this.purging;
     await Promise.all(this.running.values());
   }
 
   runOnce(): Promise<void> {
+    // Deleted datastores are purged beside the job queues, not in their way.
+    this.purging ??= purgeDeletedDatastores({
+      db: this.deps.db, repo: this.runner.repo, jobs: this.jobs, objects: this.deps.buckets.store, clock: this.deps.clock, log: this.deps.log,
+      stopping: () => this.closed,
+    }).catch((err: unknown) => this.deps.log.error({ err }, 'purging a deleted datastore failed; retrying later'))
+      .finally(() => { this.purging = undefined; });
     if (!this.pass) {
       this.pass = this.schedule().catch((err: unknown) => this.deps.log.error({ err }, 'HealthLake job scheduling failed'))
         .finally(() => { this.pass = undefined; });
