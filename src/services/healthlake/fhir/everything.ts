@@ -12,15 +12,14 @@
  */
 import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
 import type { FhirRoute } from './routes.ts';
-import { fhirDefinitions } from './definitions.ts';
 import { badRequest } from './errors.ts';
 import { patientCompartment } from './patient-compartment.ts';
 import { searchParamsFor } from './search-params.ts';
 import { parseDateRange } from './search/dates.ts';
 import { DEFAULT_COUNT, MAX_COUNT } from './search/parser.ts';
-import { decodePageToken, encodePageToken, type PageToken } from './search/page-token.ts';
 import { stringifyWithRaw } from './raw-json.ts';
-import { entriesOf, queryString, searchset } from './search/run.ts';
+import { entriesOf, searchLinks, searchParams, searchset } from './search/run.ts';
+import { instant, resourceTypes, wholeNumber } from './operation-params.ts';
 import { readCurrent } from './writes.ts';
 
 interface EverythingQuery {
@@ -29,12 +28,6 @@ interface EverythingQuery {
   start?: number;
   end?: number;
   count: number;
-}
-
-function instant(name: string, value: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw badRequest(`${name} must be a FHIR instant, got '${value.slice(0, 64)}'.`);
-  return ms;
 }
 
 function dateBound(name: string, value: string): [number, number] {
@@ -48,10 +41,7 @@ function parseQuery(params: [string, string][]): EverythingQuery {
   for (const [k, v] of params) {
     switch (k) {
       case '_type':
-        for (const t of v.split(',').map((s) => s.trim()).filter(Boolean)) {
-          if (!fhirDefinitions().resourceTypeSet.has(t)) throw badRequest(`_type names an unknown resource type '${t.slice(0, 64)}'.`);
-          (q.types ??= new Set()).add(t);
-        }
+        for (const t of resourceTypes(v)) (q.types ??= new Set()).add(t);
         break;
       case '_since': case 'since':
         q.since = instant(k, v);
@@ -62,12 +52,10 @@ function parseQuery(params: [string, string][]): EverythingQuery {
       case 'end':
         q.end = dateBound(k, v)[1];
         break;
-      case '_count': {
-        const n = /^\d{1,9}$/.test(v) ? Number(v) : Number.NaN;
-        if (!(n >= 1 && n <= MAX_COUNT)) throw badRequest(`_count must be a whole number from 1 to ${MAX_COUNT}.`);
-        q.count = n;
+      case '_count':
+        q.count = wholeNumber(k, v);
+        if (q.count < 1 || q.count > MAX_COUNT) throw badRequest(`_count must be a whole number from 1 to ${MAX_COUNT}.`);
         break;
-      }
       default:
         throw badRequest(`Patient/$everything does not support the parameter ${k.slice(0, 64)}.`);
     }
@@ -91,11 +79,9 @@ function placeholders(n: number): string {
 
 export function patientEverything(ctx: FhirContext, route: FhirRoute, req: FhirRequest): FhirResult {
   const id = route.id!;
-  const tokenType = `Patient/${id}/$everything`;
-  const pageParam = req.params.find(([k]) => k === 'page');
-  const token = pageParam ? decodePageToken(pageParam[1], tokenType) : undefined;
-  const own = token ? token.p : req.params.filter(([k]) => k !== '_count');
-  const q = parseQuery(token ? [...token.p, ['_count', String(token.c)]] : req.params);
+  const path = `Patient/${id}/$everything`;
+  const { params, page: token } = searchParams({ resourceType: path, params: req.params });
+  const q = parseQuery(params);
   const patient = readCurrent(ctx, 'Patient', id);
 
   const refKeys = [...patientCompartment().values()].flat().map((name) => ctx.repo.key(name));
@@ -126,11 +112,8 @@ export function patientEverything(ctx: FhirContext, route: FhirRoute, req: FhirR
     .all(...memberArgs, ...args, q.count, offset) as { rid: number }[]).map((r) => r.rid);
   const rows = ctx.repo.pageByRids(rids);
 
-  const link: Record<string, string>[] = [{ relation: 'self', url: `${ctx.base}${tokenType}${req.params.length > 0 ? `?${queryString(req.params)}` : ''}` }];
-  if (offset + rows.length < total) {
-    const next: PageToken = { t: tokenType, p: own, c: q.count, o: offset + q.count };
-    link.push({ relation: 'next', url: `${ctx.base}${tokenType}?_count=${q.count}&page=${encodePageToken(next)}` });
-  }
+  const link = searchLinks(ctx, path, req.params, offset + rows.length < total ? { params, count: q.count, offset: offset + q.count } : undefined);
   const bundle = searchset(ctx, total, link, entriesOf(ctx, rows, 'match', {}, true));
-  return { status: 200, bodyText: stringifyWithRaw(bundle), audit: { searchParameterNames: [...new Set(own.map(([k]) => k))] } };
+  const names = [...new Set(params.filter(([k]) => k !== '_count').map(([k]) => k))];
+  return { status: 200, bodyText: stringifyWithRaw(bundle), audit: { searchParameterNames: names } };
 }

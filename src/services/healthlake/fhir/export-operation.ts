@@ -21,10 +21,9 @@ import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
 import type { FhirRoute } from './routes.ts';
 import type { ExportScope } from '../jobs/export-selection.ts';
 import type { ExportProgress } from '../jobs/export-runner.ts';
-import { fhirDefinitions } from './definitions.ts';
 import { badRequest, FhirError, notFound } from './errors.ts';
 import { parseJsonBody } from './body.ts';
-import { parameterPairs } from './operation-params.ts';
+import { instant, parameterPairs, resourceTypes } from './operation-params.ts';
 
 const S3_URI = /^s3:\/\/[a-z0-9][.\-a-z0-9]{1,61}[a-z0-9](\/.*)?$/;
 const ROLE_ARN = /^arn:aws(-[^:]+)?:iam::[0-9]{12}:role\/.+$/;
@@ -53,13 +52,10 @@ function scopeOf(params: [string, string][]): ExportScope {
   const scope: ExportScope = {};
   for (const [k, v] of params) {
     if (k === '_type') {
-      const types = v.split(',').map((s) => s.trim()).filter(Boolean);
-      for (const t of types) if (!fhirDefinitions().resourceTypeSet.has(t)) throw badRequest(`_type names an unknown resource type '${t.slice(0, 64)}'.`);
+      const types = resourceTypes(v);
       if (types.length > 0) scope.types = [...(scope.types ?? []), ...types];
     } else if (k === '_since') {
-      const ms = Date.parse(v);
-      if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(ms)) throw badRequest(`_since must be a FHIR instant, got '${v.slice(0, 64)}'.`);
-      scope.since = ms;
+      scope.since = instant(k, v);
     } else if (k === '_outputFormat') {
       if (!NDJSON_FORMATS.has(v)) throw badRequest(`_outputFormat ${v.slice(0, 64)} is not supported; use application/fhir+ndjson.`);
     } else {

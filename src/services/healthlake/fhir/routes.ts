@@ -32,6 +32,11 @@ export function isReadOnlyAction(action: string): boolean {
 
 const VALID_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 
+function checkId(id: string): string {
+  if (!VALID_ID.test(id)) throw new FhirError(400, `'${id.slice(0, 80)}' is not a valid resource id.`);
+  return id;
+}
+
 const methodNotAllowed = (method: string, path: string) =>
   new FhirError(405, `${method} is not allowed on ${path || '/'}.`, { issueCode: 'not-supported' });
 
@@ -39,6 +44,13 @@ function checkType(type: string): void {
   if (!fhirDefinitions().resourceTypeSet.has(type)) {
     throw new FhirError(404, `Unknown resource type '${type.slice(0, 64)}'.`, { issueCode: 'not-supported' });
   }
+}
+
+/** Operations taking GET or POST name their IAM action `...WithGet` or `...WithPost`. */
+function getOrPost(method: string, path: string): 'Get' | 'Post' {
+  if (method === 'GET') return 'Get';
+  if (method === 'POST') return 'Post';
+  throw methodNotAllowed(method, path);
 }
 
 /** `segments` is the path after /r4/, split on '/', already percent-decoded. */
@@ -85,24 +97,18 @@ export function routeFhir(method: string, segments: string[], hasQuery: boolean)
     throw methodNotAllowed(method, path);
   }
   if (c === '$everything' && a === 'Patient' && n === 3) {
-    if (!VALID_ID.test(b!)) throw new FhirError(400, `'${b!.slice(0, 80)}' is not a valid resource id.`);
-    if (method === 'GET') return { interaction: 'everything', action: 'SearchEverything', resourceType: 'Patient', id: b };
+    const id = checkId(b!);
+    if (method === 'GET') return { interaction: 'everything', action: 'SearchEverything', resourceType: 'Patient', id };
     throw methodNotAllowed(method, path);
   }
   if (a === 'Composition' && n === 3 && c === '$document') {
-    if (method !== 'GET' && method !== 'POST') throw methodNotAllowed(method, path);
-    if (!VALID_ID.test(b!)) throw new FhirError(400, `'${b!.slice(0, 80)}' is not a valid resource id.`);
-    return { interaction: 'document', action: `GenerateDocumentWith${method === 'GET' ? 'Get' : 'Post'}`, resourceType: a, id: b };
+    return { interaction: 'document', action: `GenerateDocumentWith${getOrPost(method, path)}`, resourceType: a, id: checkId(b!) };
   }
   // Terminology: ValueSet/$expand, ValueSet/{id}/$expand, CodeSystem/$lookup (GET or POST).
-  const expandOf = a === 'ValueSet' && ((n === 2 && b === '$expand') || (n === 3 && c === '$expand'));
-  const lookup = a === 'CodeSystem' && n === 2 && b === '$lookup';
-  if (expandOf || lookup) {
-    if (method !== 'GET' && method !== 'POST') throw methodNotAllowed(method, path);
-    const via = method === 'GET' ? 'Get' : 'Post';
-    if (lookup) return { interaction: 'lookup', action: `LookupCodeSystemWith${via}`, resourceType: a };
-    if (n === 3 && !VALID_ID.test(b!)) throw new FhirError(400, `'${b!.slice(0, 80)}' is not a valid resource id.`);
-    return { interaction: 'expand', action: `ExpandValueSetWith${via}`, resourceType: a, ...(n === 3 ? { id: b } : {}) };
+  if (a === 'CodeSystem' && n === 2 && b === '$lookup') return { interaction: 'lookup', action: `LookupCodeSystemWith${getOrPost(method, path)}`, resourceType: a };
+  if (a === 'ValueSet' && ((n === 2 && b === '$expand') || (n === 3 && c === '$expand'))) {
+    const action = `ExpandValueSetWith${getOrPost(method, path)}`;
+    return { interaction: 'expand', action, resourceType: a, ...(n === 3 ? { id: checkId(b!) } : {}) };
   }
   const operation = segments.find((s) => s.startsWith('$') && s !== '$validate');
   if (operation) throw new FhirError(400, `Operation ${operation.slice(0, 64)} is not supported.`, { issueCode: 'not-supported' });
@@ -131,8 +137,7 @@ export function routeFhir(method: string, segments: string[], hasQuery: boolean)
     if (method === 'POST') return { interaction: 'validate', action: 'ValidateResource', resourceType };
     throw methodNotAllowed(method, path);
   }
-  const id = b!;
-  if (!VALID_ID.test(id)) throw new FhirError(400, `'${id.slice(0, 80)}' is not a valid resource id.`);
+  const id = checkId(b!);
   if (n === 2) {
     switch (method) {
       case 'GET': case 'HEAD': return { interaction: 'read', action: 'ReadResource', resourceType, id };

@@ -79,11 +79,8 @@ export class HealthLakeJobWorker {
   }
 
   runOnce(): Promise<void> {
-    // Deleted datastores are purged beside the job queues, not in their way.
-    this.purging ??= purgeDeletedDatastores({
-      db: this.deps.db, repo: this.runner.repo, jobs: this.jobs, objects: this.deps.buckets.store, clock: this.deps.clock, log: this.deps.log,
-      stopping: () => this.closed,
-    }).catch((err: unknown) => this.deps.log.error({ err }, 'purging a deleted datastore failed; retrying later'))
+    // What clients deleted is purged beside the job queues, not in their way.
+    this.purging ??= this.purge().catch((err: unknown) => this.deps.log.error({ err }, 'purging deleted exports or datastores failed; retrying later'))
       .finally(() => { this.purging = undefined; });
     if (!this.pass) {
       this.pass = this.schedule().catch((err: unknown) => this.deps.log.error({ err }, 'HealthLake job scheduling failed'))
@@ -92,10 +89,8 @@ export class HealthLakeJobWorker {
     return this.pass;
   }
 
-  /** Removes the files of deleted GET-initiated exports, then moves each queue's head to
-   * IN_PROGRESS and the rest to QUEUED, and runs the heads. */
+  /** Moves each queue's head to IN_PROGRESS and the rest to QUEUED, then runs the heads. */
   private async schedule(): Promise<void> {
-    await this.purgeExports();
     if (this.closed || this.jobs.unfinished().length === 0) return;
     const heads = await this.deps.db.batched(() => {
       const queues = new Map<string, JobRow[]>();
@@ -128,6 +123,15 @@ export class HealthLakeJobWorker {
         if (!this.closed) void this.runOnce();
       }));
     }
+  }
+
+  /** Removes the files of deleted GET-initiated exports, then the data of deleted datastores. */
+  private async purge(): Promise<void> {
+    await this.purgeExports();
+    await purgeDeletedDatastores({
+      db: this.deps.db, repo: this.runner.repo, jobs: this.jobs, objects: this.deps.buckets.store, clock: this.deps.clock, log: this.deps.log,
+      stopping: () => this.closed,
+    });
   }
 
   private async purgeExports(): Promise<void> {

@@ -28,7 +28,7 @@ export interface SearchOutcome {
   names: string[];
 }
 
-export function queryString(params: [string, string][]): string {
+function queryString(params: [string, string][]): string {
   return params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 }
 
@@ -79,16 +79,27 @@ export function executeSearch(ctx: FhirContext, input: SearchRequestInput, optio
   const seen = new Set(rows.map((r) => `${r.rtype}/${r.id}`));
   const entries = [...entriesOf(ctx, rows, 'match', query, options.raw), ...entriesOf(ctx, included(ctx, query, rows, seen), 'include', query, options.raw)];
 
-  const ownParams = params.filter(([k]) => k !== '_count' && k !== 'page');
-  const link: Record<string, string>[] = [
-    { relation: 'self', url: `${ctx.base}${query.resourceType}${params.length > 0 ? `?${queryString(input.params)}` : ''}` },
-  ];
-  if (hasMore) {
-    const next: PageToken = { t: query.resourceType, p: ownParams, c: query.count, o: offset + query.count };
-    if (query.sort.length === 0) next.a = rows[rows.length - 1]!.rid;
-    link.push({ relation: 'next', url: `${ctx.base}${query.resourceType}?_count=${query.count}&page=${encodePageToken(next)}` });
-  }
+  const link = searchLinks(ctx, query.resourceType, input.params, hasMore ? {
+    params, count: query.count, offset: offset + query.count, ...(query.sort.length === 0 ? { after: rows[rows.length - 1]!.rid } : {}),
+  } : undefined);
   return { bundle: searchset(ctx, total, link, entries), names: query.names };
+}
+
+/**
+ * A searchset page's self link (the request as made) and, when another page follows, its next
+ * link: `{base}{path}?_count=N&page=<token>`, the token carrying the search's own parameters, its
+ * _count and where the next page starts (`after`: the keyset cursor of rid-ordered pages). `path`
+ * is the search's (a type, '' across types, Patient/{id}/$everything); the token is bound to it.
+ */
+export function searchLinks(ctx: FhirContext, path: string, requested: [string, string][],
+  next?: { params: [string, string][]; count: number; offset: number; after?: number }): Record<string, string>[] {
+  const link = [{ relation: 'self', url: `${ctx.base}${path}${requested.length > 0 ? `?${queryString(requested)}` : ''}` }];
+  if (next) {
+    const token: PageToken = { t: path, p: next.params.filter(([k]) => k !== '_count' && k !== 'page'), c: next.count, o: next.offset };
+    if (next.after !== undefined) token.a = next.after;
+    link.push({ relation: 'next', url: `${ctx.base}${path}?_count=${next.count}&page=${encodePageToken(token)}` });
+  }
+  return link;
 }
 
 /** Searchset entries for stored rows, shaped by _summary or _elements (`include` rows take _summary only). */

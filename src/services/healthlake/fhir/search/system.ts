@@ -8,27 +8,23 @@
  */
 import type { FhirContext } from '../context.ts';
 import type { PageRow } from '../repository.ts';
-import { fhirDefinitions } from '../definitions.ts';
+import { resourceTypes } from '../operation-params.ts';
 import { badRequest } from '../errors.ts';
 import { parseSearch, type SearchQuery } from './parser.ts';
 import { SearchSql } from './sql.ts';
-import { encodePageToken, type PageToken } from './page-token.ts';
-import { entriesOf, queryString, searchParams, searchset, type SearchOutcome } from './run.ts';
+import { entriesOf, searchLinks, searchParams, searchset, type SearchOutcome } from './run.ts';
 
-/** The page token's "type" for a search across types. */
-const SYSTEM = '*';
 const PER_TYPE_ONLY = /^_(rev)?include(:iterate|:recurse)?$/;
 
 function searchedTypes(ctx: FhirContext, params: [string, string][]): { types: string[]; named: boolean } {
-  const named = params.filter(([k]) => k === '_type').flatMap(([, v]) => v.split(',').map((s) => s.trim()).filter(Boolean));
-  for (const t of named) if (!fhirDefinitions().resourceTypeSet.has(t)) throw badRequest(`_type names an unknown resource type '${t.slice(0, 64)}'.`);
+  const named = params.filter(([k]) => k === '_type').flatMap(([, v]) => resourceTypes(v));
   if (named.length > 0) return { types: [...new Set(named)].sort(), named: true };
   const held = ctx.repo.prepared('SELECT DISTINCT rtype FROM fhir_resources WHERE store = ? AND deleted = 0 ORDER BY rtype').all(ctx.store) as { rtype: string }[];
   return { types: held.map((r) => r.rtype), named: false };
 }
 
 export function executeSystemSearch(ctx: FhirContext, input: { params: [string, string][] }, options: { raw?: boolean } = {}): SearchOutcome {
-  const { params, page } = searchParams({ resourceType: SYSTEM, params: input.params });
+  const { params, page } = searchParams({ resourceType: '', params: input.params });
   const criteria = params.filter(([k]) => k !== '_type');
   for (const [k] of criteria) if (PER_TYPE_ONLY.test(k)) throw badRequest(`${k} is not supported in a search across resource types.`);
   const { types, named } = searchedTypes(ctx, params);
@@ -75,12 +71,9 @@ export function executeSystemSearch(ctx: FhirContext, input: { params: [string, 
   }
   if (total === undefined && shape.total !== 'none' && offset === 0 && !hasMore) total = rows.length;
 
-  const link: Record<string, string>[] = [{ relation: 'self', url: `${ctx.base}${input.params.length > 0 ? `?${queryString(input.params)}` : ''}` }];
-  if (hasMore) {
-    const next: PageToken = { t: SYSTEM, p: params.filter(([k]) => k !== '_count' && k !== 'page'), c: shape.count, o: offset + shape.count };
-    if (shape.sort.length === 0) next.a = rows[rows.length - 1]!.rid;
-    link.push({ relation: 'next', url: `${ctx.base}?_count=${shape.count}&page=${encodePageToken(next)}` });
-  }
+  const link = searchLinks(ctx, '', input.params, hasMore ? {
+    params, count: shape.count, offset: offset + shape.count, ...(shape.sort.length === 0 ? { after: rows[rows.length - 1]!.rid } : {}),
+  } : undefined);
   const names = [...new Set(params.map(([k]) => k))];
   return { bundle: searchset(ctx, total, link, entriesOf(ctx, rows, 'match', shape, options.raw)), names };
 }
