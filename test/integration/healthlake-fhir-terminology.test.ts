@@ -39,6 +39,15 @@ describe('HealthLake terminology operations', () => {
         compose: { include: [{ system: SYSTEM }], exclude: [{ system: SYSTEM, concept: [{ code: 'warm' }] }] } },
       { resourceType: 'ValueSet', id: 'some', url: 'http://example.org/fhir/ValueSet/some', status: 'active',
         compose: { include: [{ system: SYSTEM, concept: [{ code: 'red' }, { code: 'blue', display: 'Sky blue' }] }, { valueSet: ['http://hl7.org/fhir/ValueSet/administrative-gender'] }] } },
+      // A diamond (reaches all-colors by two paths) and a cycle (loop-a -> loop-b -> loop-a).
+      { resourceType: 'ValueSet', id: 'diamond', url: 'http://example.org/fhir/ValueSet/diamond', status: 'active',
+        compose: { include: [{ valueSet: ['http://example.org/fhir/ValueSet/all-colors'] }, { valueSet: ['http://example.org/fhir/ValueSet/warm-only'] }] } },
+      { resourceType: 'ValueSet', id: 'warm-only', url: 'http://example.org/fhir/ValueSet/warm-only', status: 'active',
+        compose: { include: [{ system: SYSTEM, concept: [{ code: 'red' }, { code: 'orange' }] }, { valueSet: ['http://example.org/fhir/ValueSet/all-colors'] }] } },
+      { resourceType: 'ValueSet', id: 'loop-a', url: 'http://example.org/fhir/ValueSet/loop-a', status: 'active',
+        compose: { include: [{ valueSet: ['http://example.org/fhir/ValueSet/loop-b'] }] } },
+      { resourceType: 'ValueSet', id: 'loop-b', url: 'http://example.org/fhir/ValueSet/loop-b', status: 'active',
+        compose: { include: [{ valueSet: ['http://example.org/fhir/ValueSet/loop-a'] }] } },
       { resourceType: 'ValueSet', id: 'filtered', url: 'http://example.org/fhir/ValueSet/filtered', status: 'active',
         compose: { include: [{ system: SYSTEM, filter: [{ property: 'concept', op: 'is-a', value: 'warm' }] }] } },
     ];
@@ -61,6 +70,8 @@ describe('HealthLake terminology operations', () => {
     assert.equal(byUrl.json.resourceType, 'ValueSet');
     assert.equal(byUrl.json.compose, undefined);
     assert.match(byUrl.json.expansion.identifier, /^urn:uuid:/);
+    // all-colors is reached twice (directly and through warm-only): that is not a cycle.
+    assert.deepEqual(codes(await fhir.get('ValueSet/diamond/$expand')), ['red', 'orange', 'blue', 'green']);
   });
 
   it('expands the R4 value sets, with filter, count and offset, by GET or POST', async () => {
@@ -100,6 +111,7 @@ describe('HealthLake terminology operations', () => {
       [`ValueSet/$expand?url=${encodeURIComponent('http://example.org/nope')}`, 404],
       ['ValueSet/nope/$expand', 404],
       ['ValueSet/filtered/$expand', 400],
+      ['ValueSet/loop-a/$expand', 400],
       ['ValueSet/all-colors/$expand?count=-1', 400],
       ['ValueSet/all-colors/$expand?sort=x', 400],
       [`CodeSystem/$lookup?system=${encodeURIComponent(SYSTEM)}`, 400],

@@ -14,7 +14,7 @@
 import type { CodeSystem, CodeSystemConcept, ValueSet, ValueSetComposeInclude } from '@medplum/fhirtypes';
 import type { FhirContext, FhirRequest, FhirResult } from './context.ts';
 import type { FhirRoute } from './routes.ts';
-import { checkNames, operationParams } from './operation-params.ts';
+import { checkNames, operationParams, wholeNumber } from './operation-params.ts';
 import { badRequest, FhirError, notFound } from './errors.ts';
 import { executeSearch } from './search/run.ts';
 import { coreCodeSystem, coreValueSet } from './terminology.ts';
@@ -27,12 +27,6 @@ const DEFAULT_COUNT = 1000;
 interface Coding { system?: string; code: string; display?: string }
 
 const notSupported = (message: string) => new FhirError(400, message, { issueCode: 'not-supported' });
-
-function wholeNumber(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d{1,9}$/.test(value)) throw badRequest(`${name} must be a whole number, got '${value.slice(0, 32)}'.`);
-  return Number(value);
-}
 
 /** The stored resources of a type with a canonical URL (newest first), parsed. */
 function storedByUrl<T>(ctx: FhirContext, type: 'ValueSet' | 'CodeSystem', url: string): T | undefined {
@@ -66,19 +60,28 @@ function findConcept(concepts: CodeSystemConcept[] | undefined, code: string): C
   return undefined;
 }
 
+/**
+ * One $expand's walk over nested value sets: the urls on the current path (a value set met again on
+ * its own path includes itself) and the expansions already finished (a value set reached by two paths
+ * is expanded once, so a crafted lattice of includes cannot make the walk exponential).
+ */
+interface Expansion {
+  onPath: Set<string>;
+  finished: Map<string, Coding[]>;
+}
+
 /** The codings one include (or exclude) of a compose selects. */
-function selected(ctx: FhirContext, inc: ValueSetComposeInclude, seen: Set<string>): Coding[] {
+function selected(ctx: FhirContext, inc: ValueSetComposeInclude, walk: Expansion): Coding[] {
   if (inc.filter && inc.filter.length > 0) throw notSupported(`Value sets defined by filters (${inc.filter[0]!.op} on ${inc.system ?? 'a system'}) cannot be expanded here.`);
   let codes: Coding[] | undefined;
   if (inc.system) {
+    const cs = codeSystem(ctx, inc.system);
     if (inc.concept) {
-      const cs = codeSystem(ctx, inc.system);
-      codes = inc.concept.map((c) => ({
-        system: inc.system, code: c.code,
-        ...((c.display ?? findConcept(cs?.concept, c.code)?.display) ? { display: c.display ?? findConcept(cs?.concept, c.code)!.display } : {}),
-      }));
+      codes = inc.concept.map((c) => {
+        const display = c.display ?? findConcept(cs?.concept, c.code)?.display;
+        return { system: inc.system, code: c.code, ...(display ? { display } : {}) };
+      });
     } else {
-      const cs = codeSystem(ctx, inc.system);
       if (!cs) throw new FhirError(422, `The code system ${inc.system.slice(0, 200)} is not known to this server.`, { issueCode: 'not-found' });
       if (cs.content && cs.content !== 'complete') throw notSupported(`The code system ${inc.system.slice(0, 200)} is not stored complete (content ${cs.content}).`);
       codes = [];
@@ -86,31 +89,36 @@ function selected(ctx: FhirContext, inc: ValueSetComposeInclude, seen: Set<strin
     }
   }
   for (const url of inc.valueSet ?? []) {
-    const nested = expandAll(ctx, url, seen);
+    const nested = expandNested(ctx, url, walk);
     const keys = new Set(nested.map((c) => `${c.system}|${c.code}`));
     codes = codes === undefined ? nested : codes.filter((c) => keys.has(`${c.system}|${c.code}`));
   }
   return codes ?? [];
 }
 
-function expandCompose(ctx: FhirContext, vs: ValueSet, seen: Set<string>): Coding[] {
+function expandCompose(ctx: FhirContext, vs: ValueSet, walk: Expansion): Coding[] {
   const out = new Map<string, Coding>();
   for (const inc of vs.compose?.include ?? []) {
-    for (const c of selected(ctx, inc, seen)) {
+    for (const c of selected(ctx, inc, walk)) {
       out.set(`${c.system}|${c.code}`, c);
       if (out.size > MAX_EXPANSION) throw new FhirError(400, `The expansion has more than ${MAX_EXPANSION} codes.`, { issueCode: 'too-costly' });
     }
   }
-  for (const exc of vs.compose?.exclude ?? []) for (const c of selected(ctx, exc, seen)) out.delete(`${c.system}|${c.code}`);
+  for (const exc of vs.compose?.exclude ?? []) for (const c of selected(ctx, exc, walk)) out.delete(`${c.system}|${c.code}`);
   return [...out.values()];
 }
 
-function expandAll(ctx: FhirContext, url: string, seen: Set<string>): Coding[] {
-  if (seen.has(url)) throw badRequest(`Value set ${url.slice(0, 200)} includes itself.`);
-  seen.add(url);
+function expandNested(ctx: FhirContext, url: string, walk: Expansion): Coding[] {
+  const done = walk.finished.get(url);
+  if (done) return done;
+  if (walk.onPath.has(url)) throw badRequest(`Value set ${url.slice(0, 200)} includes itself.`);
   const vs = valueSet(ctx, url);
   if (!vs) throw new FhirError(422, `The value set ${url.slice(0, 200)} is not known to this server.`, { issueCode: 'not-found' });
-  return expandCompose(ctx, vs, seen);
+  walk.onPath.add(url);
+  const codes = expandCompose(ctx, vs, walk);
+  walk.onPath.delete(url);
+  walk.finished.set(url, codes);
+  return codes;
 }
 
 export function expandValueSet(ctx: FhirContext, route: FhirRoute, req: FhirRequest): FhirResult {
@@ -126,10 +134,10 @@ export function expandValueSet(ctx: FhirContext, route: FhirRoute, req: FhirRequ
     if (!found) throw notFound(`The value set ${url.slice(0, 200)} is not known to this server.`);
     vs = found;
   }
-  const count = wholeNumber('count', params.get('count'), DEFAULT_COUNT);
-  const offset = wholeNumber('offset', params.get('offset'), 0);
+  const count = params.has('count') ? wholeNumber('count', params.get('count')!) : DEFAULT_COUNT;
+  const offset = params.has('offset') ? wholeNumber('offset', params.get('offset')!) : 0;
   const filter = params.get('filter')?.toLowerCase();
-  let codes = expandCompose(ctx, vs, new Set(vs.url ? [vs.url] : []));
+  let codes = expandCompose(ctx, vs, { onPath: new Set(vs.url ? [vs.url] : []), finished: new Map() });
   if (filter) codes = codes.filter((c) => c.code.toLowerCase().includes(filter) || (c.display ?? '').toLowerCase().includes(filter));
   const parameter = [
     ...(filter !== undefined ? [{ name: 'filter', valueString: params.get('filter') }] : []),
