@@ -15,7 +15,9 @@ export const ACCESS_KEYS = USERNAMES.map((_, i) => `AKIA${String(i).padStart(16,
 export const RESOURCE_TYPES = ['AWS::HealthLake::FHIRDatastore', 'AWS::IAM::User', 'AWS::IAM::Role', 'AWS::Omics::Workflow'];
 export const RESOURCE_NAMES = Array.from({ length: 20_000 }, (_, i) => `resource-${i}`);
 
-export function populateEvents(dataFile: string, accountId: string, count: number, nowMs: number): void {
+/** Resolves once every connection (and the checkpointer thread's) has closed, so the server the
+ * benchmark starts next finds the files settled, as a server restarted on them would. */
+export async function populateEvents(dataFile: string, accountId: string, count: number, nowMs: number): Promise<void> {
   const db = new Db(dataFile);
   const store = new EventStore(db);
   const spanMs = 30 * 86_400_000;
@@ -54,6 +56,6 @@ export function populateEvents(dataFile: string, accountId: string, count: numbe
   db.sql.exec('ANALYZE');
   // Builds Event history's lookup index from the log, as the server's index worker would.
   store.catchUpIndex();
-  store.close();
-  db.close();
+  await store.close();
+  await db.close();
 }

@@ -73,7 +73,7 @@ interface LookupLatency { attribute: string; p50: number; p99: number; samples: 
 async function lookupLatencies(): Promise<{ rows: LookupLatency[]; populateSeconds: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'healthtrail-bench-events-'));
   const started = Date.now();
-  populateEvents(join(dataDir, 'healthtrail.db'), ACCOUNT, EVENTS, Date.now());
+  await populateEvents(join(dataDir, 'healthtrail.db'), ACCOUNT, EVENTS, Date.now());
   const populateSeconds = (Date.now() - started) / 1000;
   const server = await spawnServer('healthtrail', env(dataDir));
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });

@@ -31,7 +31,7 @@ export async function deliveryThroughput(events: number): Promise<DeliveryThroug
   try {
     const file = join(dir, 'healthtrail.db');
     const now = Date.now();
-    populateEvents(file, ACCOUNT, events, now);
+    await populateEvents(file, ACCOUNT, events, now);
     const db = new Db(file);
     const reader = new EventStore(db.openReader());
     let t = performance.now();

@@ -72,6 +72,11 @@ export class Db {
     this.runInTransaction = this.sql.transaction((fn: () => unknown) => fn());
     this.migrate();
     if (file !== ':memory:') {
+      // A log left long by the last process (a bulk load it did not close, a crash) is copied and
+      // cut now, before any call waits on it. Left alone, the first commit that restarted it cut
+      // it to journal_size_limit with ftruncate on the request thread: 0.15 s for 600 MB, 0.9 s
+      // for 1.4 GB, during which every call waited. Nothing else has the file open yet.
+      this.sql.pragma('wal_checkpoint(TRUNCATE)');
       this.checkpointer = new Checkpointer(file, {
         setAutocheckpoint: (pages) => this.sql.pragma(`wal_autocheckpoint = ${pages}`),
         walLong: () => {

@@ -6,7 +6,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -78,5 +79,33 @@ describe('WAL restart under continuous writes', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', script], { timeout: 30_000, encoding: 'utf8' });
     assert.equal(run.signal, null, 'the process ended by itself');
     assert.equal(run.status, 0, run.stderr);
+  });
+
+  it('cuts a long log left by a process that died before it opens for calls', async () => {
+    // A process writes 24 MiB of log with its checkpoints off and is killed (as a crash or an
+    // unclosed bulk load leaves it). Cutting such a log inside the first commit that restarted
+    // it stalled every call for as long as ftruncate took (up to 0.9 s for 1.4 GB).
+    const crashed = join(dir, 'crashed.db');
+    const writer = join(dir, 'crash-writer.cjs');
+    writeFileSync(writer, `const Database = require(${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))});
+      const db = new Database(${JSON.stringify(crashed)});
+      db.pragma('journal_mode = WAL');
+      db.pragma('wal_autocheckpoint = 0');
+      db.exec('CREATE TABLE rows (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+      const insert = db.prepare('INSERT INTO rows (body) VALUES (?)');
+      for (let i = 0; i < 24; i++) db.transaction(() => { for (let j = 0; j < 256; j++) insert.run(Buffer.alloc(4000, i)); })();
+      process.kill(process.pid, 'SIGKILL');\n`);
+    const run = spawnSync(process.execPath, [writer], { timeout: 60_000 });
+    assert.equal(run.signal, 'SIGKILL', String(run.stderr));
+    assert.ok(statSync(`${crashed}-wal`).size > 24 * 2 ** 20, 'the dead process left its log long');
+
+    const reopened = new Db(crashed);
+    try {
+      assert.equal(statSync(`${crashed}-wal`).size, 0, 'the log is cut at open');
+      const { n } = reopened.sql.prepare('SELECT count(*) AS n FROM rows').get() as { n: number };
+      assert.equal(n, 24 * 256, 'every committed row is there');
+    } finally {
+      await reopened.close();
+    }
   });
 });
