@@ -22,7 +22,7 @@ import {
   type CredentialLookup,
   type SigningCredentials,
 } from '../../src/auth/sigv4/index.ts';
-import { signingKeyCacheSize, signingKey } from '../../src/auth/sigv4/signing-key.ts';
+import { signingKeyCacheSize, signingKey, signingKeyWithPads } from '../../src/auth/sigv4/signing-key.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -378,13 +378,24 @@ describe('keys and tokens', () => {
   test('an unknown key id derives a signing key on its first request, as a known one does', async () => {
     const first = await signed({ creds: { accessKeyId: 'AKIAUNKNOWNFIRST1', secretAccessKey: SECRET } });
     const second = await signed({ creds: { accessKeyId: 'AKIAUNKNOWNFIRST2', secretAccessKey: SECRET } });
-    const before = signingKeyCacheSize();
+    const before = signingKeyCacheSize().standIn;
     assert.equal(failure(() => verifySigV4(first, lookup, NOW)).kind, 'UnknownKey');
-    assert.equal(signingKeyCacheSize(), before + 1);
+    assert.equal(signingKeyCacheSize().standIn, before + 1);
     assert.equal(failure(() => verifySigV4(second, lookup, NOW)).kind, 'UnknownKey');
-    assert.equal(signingKeyCacheSize(), before + 2, 'a second unknown id is not served the first one\'s key');
+    assert.equal(signingKeyCacheSize().standIn, before + 2, 'a second unknown id is not served the first one\'s key');
     assert.equal(failure(() => verifySigV4(first, lookup, NOW)).kind, 'UnknownKey');
-    assert.equal(signingKeyCacheSize(), before + 2, 'a repeated unknown id is served from the cache');
+    assert.equal(signingKeyCacheSize().standIn, before + 2, 'a repeated unknown id is served from the cache');
+  });
+
+  test('a flood of unknown key ids does not push real keys out of the signing-key cache', async () => {
+    const known = signingKeyWithPads(AK, SECRET, '20261122', 'us-east-1', 'sts');
+    signingKeyWithPads('AKIAOTHERKNOWN', 'other-secret', '20261122', 'us-east-1', 'sts');
+    for (let i = 0; i < 1500; i++) {
+      const req = await signed({ creds: { accessKeyId: `AKIAFLOOD${String(i).padStart(8, '0')}`, secretAccessKey: SECRET } });
+      assert.equal(failure(() => verifySigV4(req, lookup, NOW)).kind, 'UnknownKey');
+    }
+    assert.ok(signingKeyCacheSize().standIn <= 1024);
+    assert.equal(signingKeyWithPads(AK, SECRET, '20261122', 'us-east-1', 'sts'), known, 'the real key is still cached');
   });
 
   const temp = { accessKeyId: TEMP_AK, secretAccessKey: TEMP_SECRET, sessionToken: TOKEN };
@@ -414,7 +425,7 @@ describe('keys and tokens', () => {
   });
   test('the signing-key cache is bounded', () => {
     for (let i = 0; i < 1500; i++) signingKey(`AKID${i}`, 'secret', '20261122', 'us-east-1', 'sts');
-    assert.ok(signingKeyCacheSize() <= 1024);
+    assert.ok(signingKeyCacheSize().known <= 1024);
   });
   test('a rotated secret for a cached key id is not served from the cache', async () => {
     const lookupRotated: CredentialLookup = (id) => (id === 'AKIAROTATE' ? { secretAccessKey: 'new-secret' } : undefined);

@@ -31,40 +31,61 @@ interface Entry extends SigningKey {
   secret: string;
 }
 
-const cache = new Map<string, Entry>();
+/**
+ * A bounded LRU of signing keys. Two of them: one for real keys and one for the stand-in keys
+ * verify.ts uses for unknown key ids (the same work either way, so timing does not tell an
+ * unknown key from a wrong signature). Apart, a flood of made-up key ids evicts only stand-ins;
+ * in one cache it pushed every real key out and each real key's next request re-derived it.
+ */
+export class SigningKeyCache {
+  private readonly entries = new Map<string, Entry>();
+  /**
+   * The entry used last, which is also the most recent in the LRU order: a run of requests with
+   * the same key (the usual case) skips building the cache id and re-ordering the map.
+   */
+  private last: { accessKeyId: string; date: string; region: string; service: string; entry: Entry } | undefined;
 
-export function signingKey(accessKeyId: string, secret: string, date: string, region: string, service: string): Buffer {
-  return signingKeyWithPads(accessKeyId, secret, date, region, service).key;
+  get(accessKeyId: string, secret: string, date: string, region: string, service: string): SigningKey {
+    const last = this.last;
+    if (
+      last !== undefined && last.accessKeyId === accessKeyId && last.entry.secret === secret
+      && last.date === date && last.region === region && last.service === service
+    ) {
+      return last.entry;
+    }
+    const id = `${accessKeyId}\n${date}\n${region}\n${service}`;
+    let entry = this.entries.get(id);
+    if (entry && entry.secret === secret) {
+      this.entries.delete(id);
+      this.entries.set(id, entry);
+    } else {
+      const key = deriveSigningKey(secret, date, region, service);
+      entry = { secret, key, ...pads(key) };
+      this.entries.delete(id);
+      this.entries.set(id, entry);
+      // MAX_ENTRIES > 1, so the entry evicted here is never the one just set (`last`).
+      if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    }
+    this.last = { accessKeyId, date, region, service, entry };
+    return entry;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
 }
 
-/**
- * The entry used last, which is also the most recent in the LRU order: a run of requests with
- * the same key (the usual case) skips building the cache id and re-ordering the map.
- */
-let last: { accessKeyId: string; date: string; region: string; service: string; entry: Entry } | undefined;
+/** Keys of access keys that exist. */
+const knownKeys = new SigningKeyCache();
+/** Stand-in keys for key ids that do not exist (verify.ts). */
+export const standInKeys = new SigningKeyCache();
+
+export function signingKey(accessKeyId: string, secret: string, date: string, region: string, service: string): Buffer {
+  return knownKeys.get(accessKeyId, secret, date, region, service).key;
+}
 
 export function signingKeyWithPads(accessKeyId: string, secret: string, date: string, region: string, service: string): SigningKey {
-  if (
-    last !== undefined && last.accessKeyId === accessKeyId && last.entry.secret === secret
-    && last.date === date && last.region === region && last.service === service
-  ) {
-    return last.entry;
-  }
-  const id = `${accessKeyId}\n${date}\n${region}\n${service}`;
-  let entry = cache.get(id);
-  if (entry && entry.secret === secret) {
-    cache.delete(id);
-    cache.set(id, entry);
-  } else {
-    const key = deriveSigningKey(secret, date, region, service);
-    entry = { secret, key, ...pads(key) };
-    cache.delete(id);
-    cache.set(id, entry);
-    // MAX_ENTRIES > 1, so the entry evicted here is never the one just set (`last`).
-    if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value!);
-  }
-  last = { accessKeyId, date, region, service, entry };
-  return entry;
+  return knownKeys.get(accessKeyId, secret, date, region, service);
 }
 
 export function deriveSigningKey(secret: string, date: string, region: string, service: string): Buffer {
@@ -112,7 +133,7 @@ export function hmacWithPads(key: SigningKey, data: string): string {
   return sha256(outer, 'binary');
 }
 
-/** For tests. */
-export function signingKeyCacheSize(): number {
-  return cache.size;
+/** For tests: entries of the real keys' cache and of the stand-ins'. */
+export function signingKeyCacheSize(): { known: number; standIn: number } {
+  return { known: knownKeys.size, standIn: standInKeys.size };
 }

@@ -13,7 +13,7 @@ import { locateSignature } from './locate-signature.ts';
 import { UNSIGNED_PAYLOAD, declaredPayloadHash, isUncheckedPayload, sha256Hex } from './payload.ts';
 import { checkSessionToken } from './session-token.ts';
 import { computeSignature, signatureMatches, stringToSign } from './signature.ts';
-import { signingKeyWithPads } from './signing-key.ts';
+import { signingKeyWithPads, standInKeys } from './signing-key.ts';
 import type { CredentialLookup, SignedRequestInfo } from './types.ts';
 
 /**
@@ -57,9 +57,10 @@ export function verifySigV4(req: HttpRequest, lookup: CredentialLookup, now: Dat
   const credentials = lookup(scope.accessKeyId);
   if (!credentials) {
     // The same signing-key cache, HMAC and comparison as a known key, so the time taken does
-    // not tell an unknown key from a wrong signature; the stand-in key is cached per key id, so
-    // a key id's first request of the day costs the same derivation whether the key exists.
-    const stand = signingKeyWithPads(UNKNOWN_KEY_ID + scope.accessKeyId, UNKNOWN_KEY_SECRET, scope.date, scope.region, scope.service);
+    // not tell an unknown key from a wrong signature; the stand-in key is cached per key id (in
+    // a cache of its own, signing-key.ts), so a key id's first request of the day costs the same
+    // derivation whether the key exists.
+    const stand = standInKeys.get(UNKNOWN_KEY_ID + scope.accessKeyId, UNKNOWN_KEY_SECRET, scope.date, scope.region, scope.service);
     signatureMatches(computeSignature(stand, toSign), input.signature);
     throw new SigV4Failure('UnknownKey', 'The security token included in the request is invalid.', detail);
   }
