@@ -157,7 +157,7 @@ export class FhirGateway {
     const operation: OperationModel = { name: route.action, http: { method: req.method, requestUri: '/datastore/{datastoreId}/r4/' } };
     const request: FhirRequest = {
       method: req.method, resourceType: route.resourceType, id: route.id, vid: route.vid,
-      params: queryPairs(req.query), headers: req.headers, body: req.body,
+      params: queryPairs(req.query), query: req.query, headers: req.headers, body: req.body,
     };
 
     this.repo.ready();

@@ -45,6 +45,8 @@ export interface FhirRequest {
   vid?: string;
   /** Decoded query parameters, in order. */
   params: [string, string][];
+  /** The query string as the client sent it (without '?'). */
+  query: string;
   /** Lower-case header names. */
   headers: Record<string, string>;
   body: Buffer;

@@ -107,12 +107,12 @@ export function startExport(ctx: FhirContext, req: FhirRequest, route: Pick<Fhir
     scope.patients = { group: group.id };
     path = `Group/${group.id}/`;
   }
-  const query = req.params.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
   const jobId = ctx.ids.hex(16);
   jobsOf(ctx).insert({
     jobId, kind: 'EXPORT', accountId: caller.accountId, region: caller.region, datastoreId: ctx.datastoreId,
     name: output.name, submitTime: ctx.now.getTime(),
-    request: { ...output.request, Scope: scope, Request: `${ctx.base}${path}$export${query ? `?${query}` : ''}` },
+    // The kick-off URL as the client sent it (Bulk Data's status `request`).
+    request: { ...output.request, Scope: scope, Request: `${ctx.base}${path}$export${req.query ? `?${req.query}` : ''}` },
   });
   return {
     status: 202,
