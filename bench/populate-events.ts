@@ -24,8 +24,7 @@ export const RESOURCE_NAMES = Array.from({ length: 20_000 }, (_, i) => `resource
 
 /** Fills `dataFile` in a child process; resolves once it has exited. */
 export async function populateEvents(dataFile: string, accountId: string, count: number, nowMs: number): Promise<void> {
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), dataFile, accountId, String(count), String(nowMs)],
-    { maxBuffer: 1 << 20 });
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), dataFile, accountId, String(count), String(nowMs)]);
 }
 
 /** Resolves once every connection (and the checkpointer thread's) has closed, so the server the

@@ -37,7 +37,7 @@ interface Entry extends SigningKey {
  * unknown key from a wrong signature). Apart, a flood of made-up key ids evicts only stand-ins;
  * in one cache it pushed every real key out and each real key's next request re-derived it.
  */
-export class SigningKeyCache {
+class SigningKeyCache {
   private readonly entries = new Map<string, Entry>();
   /**
    * The entry used last, which is also the most recent in the LRU order: a run of requests with

@@ -17,11 +17,9 @@ import { signingKeyWithPads, standInKeys } from './signing-key.ts';
 import type { CredentialLookup, SignedRequestInfo } from './types.ts';
 
 /**
- * Stand-in secret for unknown access keys: the signature is still computed (through the same
- * signing-key cache) so an unknown key costs what a known one does. The id cannot collide
- * with a real access key because it contains a newline.
+ * Stand-in secret for unknown access keys: the signature is still computed (through a signing-key
+ * cache like the real keys') so an unknown key costs what a known one does.
  */
-const UNKNOWN_KEY_ID = '\nunknown-key';
 const UNKNOWN_KEY_SECRET = 'healthtrail-unknown-key-timing-equalizer';
 
 export function verifySigV4(req: HttpRequest, lookup: CredentialLookup, now: Date): SignedRequestInfo {
@@ -60,7 +58,7 @@ export function verifySigV4(req: HttpRequest, lookup: CredentialLookup, now: Dat
     // not tell an unknown key from a wrong signature; the stand-in key is cached per key id (in
     // a cache of its own, signing-key.ts), so a key id's first request of the day costs the same
     // derivation whether the key exists.
-    const stand = standInKeys.get(UNKNOWN_KEY_ID + scope.accessKeyId, UNKNOWN_KEY_SECRET, scope.date, scope.region, scope.service);
+    const stand = standInKeys.get(scope.accessKeyId, UNKNOWN_KEY_SECRET, scope.date, scope.region, scope.service);
     signatureMatches(computeSignature(stand, toSign), input.signature);
     throw new SigV4Failure('UnknownKey', 'The security token included in the request is invalid.', detail);
   }

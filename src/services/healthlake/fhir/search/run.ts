@@ -80,7 +80,7 @@ export function executeSearch(ctx: FhirContext, input: SearchRequestInput, optio
   const entries = [...entriesOf(ctx, rows, 'match', query, options.raw), ...entriesOf(ctx, included(ctx, query, rows, seen), 'include', query, options.raw)];
 
   const link = searchLinks(ctx, query.resourceType, input.params, hasMore ? {
-    params, count: query.count, offset: offset + query.count, ...(query.sort.length === 0 ? { after: rows[rows.length - 1]!.rid } : {}),
+    params, count: query.count, offset: offset + query.count, after: query.sort.length === 0 ? rows[rows.length - 1]!.rid : undefined,
   } : undefined);
   return { bundle: searchset(ctx, total, link, entries), names: query.names };
 }

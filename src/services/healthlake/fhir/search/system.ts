@@ -72,7 +72,7 @@ export function executeSystemSearch(ctx: FhirContext, input: { params: [string, 
   if (total === undefined && shape.total !== 'none' && offset === 0 && !hasMore) total = rows.length;
 
   const link = searchLinks(ctx, '', input.params, hasMore ? {
-    params, count: shape.count, offset: offset + shape.count, ...(shape.sort.length === 0 ? { after: rows[rows.length - 1]!.rid } : {}),
+    params, count: shape.count, offset: offset + shape.count, after: shape.sort.length === 0 ? rows[rows.length - 1]!.rid : undefined,
   } : undefined);
   const names = [...new Set(params.map(([k]) => k))];
   return { bundle: searchset(ctx, total, link, entriesOf(ctx, rows, 'match', shape, options.raw)), names };
