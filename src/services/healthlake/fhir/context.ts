@@ -18,7 +18,10 @@ export interface FhirContext {
   bundleEntryLimit: number;
   /** The calling account and region (jobs started from the FHIR API belong to them). */
   caller?: { accountId: string; region: string };
-  /** IAM check of one Bundle entry's action (throws the access-denied FhirError). */
+  /**
+   * IAM check of an action the call needs besides its own: a Bundle entry's action, or the
+   * search a conditional interaction runs (writes.ts matching). Throws the access-denied FhirError.
+   */
   authorizeEntry(action: string): void;
 }
 

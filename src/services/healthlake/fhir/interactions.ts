@@ -66,6 +66,10 @@ function create(ctx: FhirContext, route: FhirRoute, req: FhirRequest): FhirResul
     const found = matching(ctx, type, params, 2);
     if (found.length > 1) throw new FhirError(412, `If-None-Exist criteria match more than one ${type}.`);
     if (found.length === 1) {
+      // FHIR: one match, the create is ignored with 200 OK. The body is the existing resource:
+      // exactly what the search with these criteria, which matching() required the caller to be
+      // allowed, returns in its searchset — so it needs no ReadResource besides; and as a write's
+      // answer Prefer: return=minimal|OperationOutcome still replaces it (written: true).
       const row = found[0]!;
       return { status: 200, body: contentOf(row), headers: resourceHeaders(ctx, row.rtype, row.id, row.version, row.updated), written: true,
         audit: { resourceId: row.id, versionId: String(row.version) } };

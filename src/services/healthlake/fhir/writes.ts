@@ -97,8 +97,19 @@ function store(ctx: FhirContext, resource: Resource, id: string, method: string,
   return { ...commitVersion(ctx, prepared, method, previous), resource: { resourceType, id, meta, ...rest } };
 }
 
-/** Live resources of `type` matching search criteria (conditional interactions), up to `limit`. */
+/**
+ * Live resources of `type` matching search criteria (conditional interactions), up to `limit`.
+ * Every conditional interaction (If-None-Exist, PUT/DELETE Type?criteria, their Bundle entries)
+ * finds its target here, and evaluating criteria is a search: the answer shows what matched
+ * (200 against 201, 412, 404, which resource was changed, the existing resource's body). So the
+ * caller needs the permission that search needs, besides the interaction's own — otherwise
+ * CreateResource, UpdateResource or DeleteResource alone would read the datastore. HealthLake
+ * names search actions by how the criteria travel; here they are a query string (URL, header,
+ * entry url), as in SearchWithGet. Checked before the criteria are even parsed, so a caller
+ * without it learns nothing from the answer.
+ */
 export function matching(ctx: FhirContext, type: string, params: [string, string][], limit: number): StoredResource[] {
+  ctx.authorizeEntry('SearchWithGet');
   const criteria = params.filter(([k]) => !['_count', '_format', '_pretty'].includes(k));
   if (criteria.length === 0) throw badRequest('A conditional interaction needs search criteria.');
   const query = parseSearch(type, criteria, { strict: true });
