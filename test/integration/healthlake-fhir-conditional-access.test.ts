@@ -4,7 +4,8 @@
  * interaction's action sends search criteria through it, signed with SigV4 as a FHIR client
  * signs, and must learn nothing — refused with HealthLake's AccessDeniedException whether the
  * criteria match or not, nothing written, the refusal recorded in CloudTrail naming the denied
- * action; with healthlake:SearchWithGet added the same request works.
+ * action; with healthlake:SearchWithGet added the same request works. Also: a replayed
+ * idempotency key shows CreateResource only the resource it created, not its later versions.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -172,6 +173,22 @@ describe('HealthLake FHIR conditional interactions need the search permission', 
     const allowed = await bundler.post('', { resourceType: 'Bundle', type: 'batch', entry: [create('name=InA'), create('name=Nobody')] });
     assert.deepEqual(allowed.json.entry.map((e: any) => e.response.status), ['200', '201']);
     assert.equal(allowed.json.entry[0].resource.id, existing.id);
+  });
+
+  it('a replayed idempotency key answers with the resource it created, not what later writers made of it', async () => {
+    const key = '5d1f0c3a-7b2e-4c4d-9e8f-0a1b2c3d4e5f';
+    const first = await root.post('Patient', patient('Keyed'), { headers: { 'x-amz-fhir-idempotency-key': key } });
+    assert.equal(first.status, 201);
+    await root.put(`Patient/${first.json.id}`, { ...first.json, birthDate: '1999-09-09' });
+    const replayer = await userAllowed('replayer', ['CreateResource']);
+    const again = await replayer.post('Patient', patient('Keyed'), { headers: { 'x-amz-fhir-idempotency-key': key } });
+    assert.equal(again.status, 409);
+    assert.deepEqual(again.json, first.json, 'the original resource');
+    assert.ok(!again.text.includes('1999-09-09'), 'the later version is not shown');
+    await root.delete(`Patient/${first.json.id}`);
+    const afterDelete = await replayer.post('Patient', patient('Keyed'), { headers: { 'x-amz-fhir-idempotency-key': key } });
+    assert.equal(afterDelete.status, 409);
+    assert.equal(afterDelete.json.resourceType, 'OperationOutcome');
   });
 
   it('a conditional reference in a transaction evaluates no search: stored as sent, one answer whether it matches or not', async () => {

@@ -52,9 +52,13 @@ function create(ctx: FhirContext, route: FhirRoute, req: FhirRequest): FhirResul
     if (!UUID.test(idemKey)) throw badRequest('x-amz-fhir-idempotency-key must be a UUID.');
     const previous = ctx.repo.idempotentResource(ctx.store, idemKey);
     if (previous) {
-      const row = ctx.repo.get(ctx.store, previous.rtype, previous.id);
+      // HealthLake answers with the original resource: the version this key created, which is
+      // what the retrying client sent — not the current one, which later writers may have
+      // changed and which CreateResource alone must not read. Nothing once it is deleted.
+      const current = ctx.repo.get(ctx.store, previous.rtype, previous.id);
+      const original = current && !current.deleted ? ctx.repo.version(ctx.store, previous.rtype, previous.id, 1) : undefined;
       throw new FhirError(409, `The idempotency key ${idemKey} was already used to create ${previous.rtype}/${previous.id}.`, {
-        resource: row && !row.deleted ? contentOf(row) : undefined,
+        resource: original && !original.deleted ? JSON.parse(original.content!) as Record<string, unknown> : undefined,
       });
     }
   }
