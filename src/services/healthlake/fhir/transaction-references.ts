@@ -5,7 +5,9 @@
  * transaction itself created — and no urn:uuid/urn:oid reference may be left unresolved. The
  * first one that does not is a 400 naming the entry and the element path, and the thrown error
  * rolls the whole transaction back. Contained (#id), absolute foreign, conditional (Type?...)
- * and logical (identifier-only) references are not checked.
+ * and logical (identifier-only) references are not checked. A conditional reference is stored
+ * as sent, no search run for it; resolving one would be a search, so it would have to go through
+ * writes.ts matching(), which requires the caller's search permission.
  */
 import type { FhirContext } from './context.ts';
 import { FhirError } from './errors.ts';
