@@ -8,6 +8,7 @@ import type { HttpRequest, Params } from '../wire/types.ts';
 import type { Db } from '../storage/db.ts';
 import type { Config } from '../config.ts';
 import type { PayloadSigning } from '../auth/sigv4/types.ts';
+import type { ResourcePolicy } from '../auth/policy/types.ts';
 import type { HttpCallInfo, StagedHandler } from './staged-call.ts';
 
 /** One entry of the record's resources[] and of LookupEvents' Resources. */
@@ -52,8 +53,11 @@ export type Handler = (ctx: CallContext, input: Params) => Params | Promise<Para
 export interface Authorization {
   action: string;
   resources: string[];
-  /** Extra condition keys (e.g. aws:RequestTag/...). */
+  /** Extra condition keys (e.g. aws:RequestTag/..., sts:ExternalId). */
   conditionKeys?: Record<string, string | string[]>;
+  /** The targeted resource's resource-based policy (a role's trust policy for AssumeRole):
+   * then AWS's combined evaluation decides (auth/policy/access.ts). */
+  resourcePolicy?: ResourcePolicy;
 }
 
 export interface ServiceProvider {
@@ -86,9 +90,6 @@ export interface ServiceProvider {
   requestToParse?(req: HttpRequest, signing: PayloadSigning, config: Config): Promise<HttpRequest>;
   /** Resource ARNs for IAM evaluation; '*' when the operation has none. */
   authorize?(ctx: CallContext, operation: string, input: Params): Authorization['resources'];
-  /** A resource-based policy that admits the caller on its own (same account), so no
-   * identity policy is needed: e.g. a role trust policy naming the caller for AssumeRole. */
-  resourcePolicyAdmits?(ctx: CallContext, operation: string, input: Params): boolean;
   /** Operations that skip IAM evaluation (sts:GetCallerIdentity is always allowed). */
   unauthenticatedOperations?: Set<string>;
   /** Overrides the name-based read-only classification (e.g. sts:AssumeRole). */

@@ -78,6 +78,8 @@ describe('matchedBy', () => {
     assert.equal(evaluateTrustPolicy(allowing({ AWS: user.arn }), user, 'sts:AssumeRole', {}).matchedBy, 'principal');
     assert.equal(evaluateTrustPolicy(allowing({ AWS: [A, user.arn] }), user, 'sts:AssumeRole', {}).matchedBy, 'principal');
     assert.equal(evaluateTrustPolicy(allowing('*'), user, 'sts:AssumeRole', {}).matchedBy, 'wildcard');
+    assert.equal(evaluateTrustPolicy(allowing({ AWS: session.roleArn }), session, 'sts:AssumeRole', {}).matchedBy, 'role');
+    assert.equal(evaluateTrustPolicy(allowing({ AWS: session.arn }), session, 'sts:AssumeRole', {}).matchedBy, 'principal');
     assert.equal(evaluateTrustPolicy(allowing({ Service: service.service }), service, 'sts:AssumeRole', {}).matchedBy, 'service');
     const twoStatements = trust([
       { Effect: 'Allow', Principal: { AWS: A }, Action: 'sts:AssumeRole' },

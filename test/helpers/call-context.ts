@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config.ts';
 import { Db } from '../../src/storage/db.ts';
 import type { Params } from '../../src/wire/types.ts';
 import { IdentityStore } from '../../src/auth/identities/index.ts';
+import { authorizeCall } from '../../src/auth/authorize.ts';
 
 export const ACCOUNT = '123456789012';
 export const ROOT_KEY = { accessKeyId: 'AKIAROOTTESTKEY00001', secretAccessKey: 'root-secret-0000000000000000000000000000' };
@@ -98,6 +99,31 @@ export async function invoke(
   return { output, ctx };
 }
 
+/** As the pipeline runs a call: IAM authorization (authorizeCall), then the handler, in one transaction. */
+export async function invokeAuthorized(
+  env: TestEnv,
+  provider: ServiceProvider,
+  operation: string,
+  input: Params = {},
+  principal: Principal = env.root,
+): Promise<{ output: Params; ctx: CallContext }> {
+  const handler = provider.handlers[operation];
+  if (!handler) throw new Error(`no handler for ${operation}`);
+  const ctx = callContext(env, principal, operation, provider.signingName);
+  const output = await env.db.transaction(() => {
+    authorizeCall(ctx, provider, (p) => env.store.policiesFor(p), input);
+    return handler(ctx, input);
+  });
+  return { output, ctx };
+}
+
+/** Just the output of invokeAuthorized. */
+export async function callAuthorized(
+  env: TestEnv, provider: ServiceProvider, operation: string, input: Params = {}, principal?: Principal,
+): Promise<Params> {
+  return (await invokeAuthorized(env, provider, operation, input, principal)).output;
+}
+
 /** Just the output. */
 export async function call(
   env: TestEnv, provider: ServiceProvider, operation: string, input: Params = {}, principal?: Principal,
@@ -158,7 +184,7 @@ export async function assumeRole(
   env: TestEnv, caller: Principal, roleArn: string, sessionName: string, extra: Params = {},
 ): Promise<{ principal: Principal; output: Params }> {
   const { stsProvider } = await import('../../src/services/sts/index.ts');
-  const output = await call(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: sessionName, ...extra }, caller);
+  const output = await callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: sessionName, ...extra }, caller);
   const creds = output.Credentials as { AccessKeyId: string };
   return { principal: principalOf(env, creds.AccessKeyId), output };
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { iamProvider } from '../../src/services/iam/index.ts';
 import { stsProvider } from '../../src/services/sts/index.ts';
 import {
-  ACCOUNT, ALLOW_ALL, assumeRole, awsError, call, callContext, invoke, principalOf, roleTrusting, testEnv, trustPolicy, userWithKey,
+  ACCOUNT, ALLOW_ALL, assumeRole, awsError, call, callAuthorized, callContext, invokeAuthorized, principalOf, roleTrusting, testEnv, trustPolicy, userWithKey,
 } from '../helpers/call-context.ts';
 
 const READ = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}';
@@ -18,7 +18,7 @@ async function setup() {
 
 test('AssumeRole returns ASIA credentials, the assumed-role user, and records the role', async () => {
   const { env, alice, roleArn } = await setup();
-  const { output, ctx } = await invoke(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'build-1' }, alice.principal);
+  const { output, ctx } = await invokeAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'build-1' }, alice.principal);
   const creds = output.Credentials as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: Date };
   assert.match(creds.AccessKeyId, /^ASIA[A-Z0-9]{16}$/);
   assert.equal(creds.SecretAccessKey.length, 40);
@@ -49,7 +49,7 @@ test('AssumeRole returns ASIA credentials, the assumed-role user, and records th
 test('AssumeRole: unknown role and untrusted caller are AccessDenied (403) naming both ARNs', async () => {
   const { env, alice, roleArn } = await setup();
   const ghost = `arn:aws:iam::${ACCOUNT}:role/Ghost`;
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', { RoleArn: ghost, RoleSessionName: 'x1' }, alice.principal),
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: ghost, RoleSessionName: 'x1' }, alice.principal),
     (e: { code: string; status: number; message: string }) => {
       assert.equal(e.code, 'AccessDenied');
       assert.equal(e.status, 403);
@@ -59,31 +59,31 @@ test('AssumeRole: unknown role and untrusted caller are AccessDenied (403) namin
   const bob = await userWithKey(env, 'bob', ALLOW_ALL);
   const onlyBob = await roleTrusting(env, 'BobsRole', bob.principal.arn);
   await assumeRole(env, bob.principal, onlyBob, 'bob-session');
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', { RoleArn: onlyBob, RoleSessionName: 'x1' }, alice.principal),
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: onlyBob, RoleSessionName: 'x1' }, alice.principal),
     awsError('AccessDenied', `User: ${alice.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${onlyBob}`));
   assert.ok(roleArn);
 });
 
 test('AssumeRole: the root user may not assume roles', async () => {
   const { env, roleArn } = await setup();
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'root-try' }),
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'root-try' }),
     awsError('AccessDenied', 'Roles may not be assumed by root accounts.'));
 });
 
 test('AssumeRole: RoleSessionName must be 2-64 characters of [\\w+=,.@-]', async () => {
   const { env, alice, roleArn } = await setup();
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'bad name' }, alice.principal),
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'bad name' }, alice.principal),
     awsError('ValidationError', "1 validation error detected: Value 'bad name' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*"));
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'x' }, alice.principal),
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'x' }, alice.principal),
     awsError('ValidationError', /Member must have length greater than or equal to 2/));
   await assumeRole(env, alice.principal, roleArn, 'a'.repeat(64));
 });
 
 test('AssumeRole: DurationSeconds between 900 and the role\'s MaxSessionDuration', async () => {
   const { env, alice, roleArn } = await setup();
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'd1', DurationSeconds: 899 }, alice.principal),
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'd1', DurationSeconds: 899 }, alice.principal),
     awsError('ValidationError', /at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900/));
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'd1', DurationSeconds: 3601 }, alice.principal),
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'd1', DurationSeconds: 3601 }, alice.principal),
     awsError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.'));
   const longRole = await roleTrusting(env, 'Long', ACCOUNT, { MaxSessionDuration: 43200 });
   const { output } = await assumeRole(env, alice.principal, longRole, 'long', { DurationSeconds: 43200 });
@@ -96,7 +96,7 @@ test('AssumeRole: role chaining is limited to one hour', async () => {
   await call(env, iamProvider, 'PutRolePolicy', { RoleName: 'First', PolicyName: 'all', PolicyDocument: ALLOW_ALL });
   const second = await roleTrusting(env, 'Second', ACCOUNT, { MaxSessionDuration: 43200 });
   const hop1 = await assumeRole(env, alice.principal, first, 'hop1');
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', { RoleArn: second, RoleSessionName: 'hop2', DurationSeconds: 7200 }, hop1.principal),
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: second, RoleSessionName: 'hop2', DurationSeconds: 7200 }, hop1.principal),
     awsError('ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.'));
   const hop2 = await assumeRole(env, hop1.principal, second, 'hop2');
   assert.equal(hop2.principal.arn, `arn:aws:sts::${ACCOUNT}:assumed-role/Second/hop2`);
@@ -108,7 +108,7 @@ test('AssumeRole: a trust policy naming the role admits its sessions', async () 
   const onlyFirst = await roleTrusting(env, 'OnlyFirst', first);
   const session = await assumeRole(env, alice.principal, first, 'hop1');
   await assumeRole(env, session.principal, onlyFirst, 'hop2');
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', { RoleArn: onlyFirst, RoleSessionName: 'direct' }, alice.principal),
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: onlyFirst, RoleSessionName: 'direct' }, alice.principal),
     awsError('AccessDenied'));
 });
 
@@ -119,19 +119,19 @@ test('AssumeRole: trust conditions see sts:ExternalId', async () => {
     Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'secret-42' } } }],
   });
   const arn = ((await call(env, iamProvider, 'CreateRole', { RoleName: 'Ext', AssumeRolePolicyDocument: trust })).Role as { Arn: string }).Arn;
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', { RoleArn: arn, RoleSessionName: 'e1' }, alice.principal), awsError('AccessDenied'));
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: arn, RoleSessionName: 'e1' }, alice.principal), awsError('AccessDenied'));
   await assumeRole(env, alice.principal, arn, 'e2', { ExternalId: 'secret-42' });
 });
 
 test('AssumeRole: session policies are validated and reported as PackedPolicySize', async () => {
   const { env, alice, roleArn } = await setup();
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'p1', Policy: '{"Statement":' }, alice.principal),
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'p1', Policy: '{"Statement":' }, alice.principal),
     awsError('MalformedPolicyDocument'));
   const { output, principal } = await assumeRole(env, alice.principal, roleArn, 'p2', { Policy: READ });
   assert.equal(typeof output.PackedPolicySize, 'number');
   assert.ok((output.PackedPolicySize as number) > 0 && (output.PackedPolicySize as number) <= 100);
   assert.equal(principal.sessionPolicy, READ);
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', {
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', {
     RoleArn: roleArn, RoleSessionName: 'p3', PolicyArns: [{ arn: `arn:aws:iam::${ACCOUNT}:policy/Nope` }],
   }, alice.principal), awsError('ValidationError'));
   const adminSession = await assumeRole(env, alice.principal, roleArn, 'p4', { PolicyArns: [{ arn: 'arn:aws:iam::aws:policy/AdministratorAccess' }] });
@@ -151,11 +151,11 @@ test('AssumeRole: source identity is returned and carried through chaining', asy
 
 test('AssumeRole: session tags are refused honestly, federated users are denied', async () => {
   const { env, alice, roleArn } = await setup();
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 't1', Tags: [{ Key: 'k', Value: 'v' }] }, alice.principal),
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 't1', Tags: [{ Key: 'k', Value: 'v' }] }, alice.principal),
     awsError('ValidationError', 'Session tags are not supported by HealthTrail.'));
   const fed = await call(env, stsProvider, 'GetFederationToken', { Name: 'fed', Policy: ALLOW_ALL }, alice.principal);
   const fedPrincipal = principalOf(env, (fed.Credentials as { AccessKeyId: string }).AccessKeyId);
-  await assert.rejects(call(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'f1' }, fedPrincipal),
+  await assert.rejects(callAuthorized(env, stsProvider, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'f1' }, fedPrincipal),
     awsError('AccessDenied', `User: arn:aws:sts::${ACCOUNT}:federated-user/fed is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`));
 });
 
@@ -171,10 +171,15 @@ test('AssumeRole across accounts: the session belongs to the role\'s account', a
   assert.equal(principal.arn, `arn:aws:sts::${other}:assumed-role/Partner/partner`);
 });
 
-test('authorize(): AssumeRole targets the role ARN, everything else *', async () => {
+test('authorizations(): AssumeRole targets the role ARN with its trust policy, everything else *', async () => {
   const { env, alice, roleArn } = await setup();
   const ctx = callContext(env, alice.principal, 'AssumeRole', 'sts');
-  assert.deepEqual(stsProvider.authorize!(ctx, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'x1' }), [roleArn]);
-  assert.deepEqual(stsProvider.authorize!(ctx, 'GetSessionToken', {}), ['*']);
+  const [assume] = stsProvider.authorizations!(ctx, 'AssumeRole', { RoleArn: roleArn, RoleSessionName: 'x1' });
+  assert.equal(assume!.action, 'sts:AssumeRole');
+  assert.deepEqual(assume!.resources, [roleArn]);
+  assert.deepEqual({ ...assume!.resourcePolicy, document: undefined }, { document: undefined, accountId: ACCOUNT, mustAllow: true });
+  assert.equal(assume!.resourcePolicy!.document, trustPolicy(ACCOUNT));
+  assert.equal(assume!.conditionKeys!['sts:RoleSessionName'], 'x1');
+  assert.deepEqual(stsProvider.authorizations!(ctx, 'GetSessionToken', {}), [{ action: 'sts:GetSessionToken', resources: ['*'] }]);
   assert.ok(stsProvider.unauthenticatedOperations?.has('GetCallerIdentity'));
 });

@@ -13,9 +13,9 @@ import { Lookup } from './context.ts';
 import { matchPattern, type Pattern } from './match.ts';
 import type { DenySource, EvaluationResult, PolicyRequest, PolicySet } from './types.ts';
 
-const NONE = 0;
-const ALLOW = 1;
-const DENY = 2;
+export const NONE = 0;
+export const ALLOW = 1;
+export const DENY = 2;
 
 /** Request-side values computed once per evaluation. */
 export interface RequestState {
@@ -39,27 +39,28 @@ export function actionMatches(patterns: Pattern[], action: string): boolean {
   return false;
 }
 
-function statementApplies(s: CompiledStatement, r: RequestState): boolean {
-  if (s.actions !== undefined) {
-    if (!actionMatches(s.actions, r.action)) return false;
-  } else if (s.notActions === undefined || actionMatches(s.notActions, r.action)) {
-    return false;
-  }
+/** The statement's Action / NotAction covers the request's action. */
+export function statementActionMatches(s: CompiledStatement, action: string): boolean {
+  if (s.actions !== undefined) return actionMatches(s.actions, action);
+  return s.notActions !== undefined && !actionMatches(s.notActions, action);
+}
+
+/** Resource / NotResource covers the request's resource; a statement with neither covers none
+ * (identity policies must name resources; trust policies, which have none, do not call this). */
+export function statementResourceMatches(s: CompiledStatement, r: RequestState): boolean {
   if (s.resources !== undefined) {
-    let hit = false;
-    for (const p of s.resources) {
-      if (matchArn(p, r.resource, r.parts, r.lookup)) {
-        hit = true;
-        break;
-      }
-    }
-    if (!hit) return false;
-  } else if (s.notResources !== undefined) {
-    for (const p of s.notResources) if (matchArn(p, r.resource, r.parts, r.lookup)) return false;
-  } else {
+    for (const p of s.resources) if (matchArn(p, r.resource, r.parts, r.lookup)) return true;
     return false;
   }
-  return evaluateConditions(s.conditions, r.lookup);
+  if (s.notResources !== undefined) {
+    for (const p of s.notResources) if (matchArn(p, r.resource, r.parts, r.lookup)) return false;
+    return true;
+  }
+  return false;
+}
+
+function statementApplies(s: CompiledStatement, r: RequestState): boolean {
+  return statementActionMatches(s, r.action) && statementResourceMatches(s, r) && evaluateConditions(s.conditions, r.lookup);
 }
 
 /** ALLOW, DENY (explicit) or NONE for one policy. */
@@ -85,22 +86,49 @@ function evaluateGroup(texts: readonly string[], r: RequestState): number {
   return result;
 }
 
-export function evaluatePolicies(set: PolicySet, request: PolicyRequest): EvaluationResult {
-  const r = requestState(request);
-  const identity = evaluateGroup(set.identityPolicies, r);
-  if (identity === DENY) return deny('identity');
-  const boundary = set.permissionsBoundary === undefined ? undefined : evaluateGroup([set.permissionsBoundary], r);
-  if (boundary === DENY) return deny('permissions-boundary');
-  const sessions = set.sessionPolicies;
-  const session = sessions === undefined || sessions.length === 0 ? undefined : evaluateGroup(sessions, r);
-  if (session === DENY) return deny('session-policy');
-  if (identity !== ALLOW) return { decision: 'ImplicitDeny', reason: 'no-allow' };
-  if (boundary !== undefined && boundary !== ALLOW) return { decision: 'ImplicitDeny', reason: 'permissions-boundary' };
-  if (session !== undefined && session !== ALLOW) return { decision: 'ImplicitDeny', reason: 'session-policy' };
-  return { decision: 'Allow', reason: 'allowed' };
+/** Each policy type's own answer (NONE / ALLOW / DENY); undefined for a type the set lacks. */
+export interface TypeResults {
+  identity: number;
+  boundary: number | undefined;
+  session: number | undefined;
 }
 
-function deny(denySource: DenySource): EvaluationResult {
+export function evaluatePolicyTypes(set: PolicySet, r: RequestState): TypeResults {
+  const sessions = set.sessionPolicies;
+  return {
+    identity: evaluateGroup(set.identityPolicies, r),
+    boundary: set.permissionsBoundary === undefined ? undefined : evaluateGroup([set.permissionsBoundary], r),
+    session: sessions === undefined || sessions.length === 0 ? undefined : evaluateGroup(sessions, r),
+  };
+}
+
+/** An explicit Deny among the identity-side types, in AWS's order; undefined when none. */
+export function identitySideDeny(t: TypeResults): EvaluationResult | undefined {
+  if (t.identity === DENY) return deny('identity');
+  if (t.boundary === DENY) return deny('permissions-boundary');
+  if (t.session === DENY) return deny('session-policy');
+  return undefined;
+}
+
+/** The implicit deny a permissions boundary or session policy imposes; undefined when neither limits. */
+export function limitingImplicitDeny(t: TypeResults): EvaluationResult | undefined {
+  if (t.boundary !== undefined && t.boundary !== ALLOW) return { decision: 'ImplicitDeny', reason: 'permissions-boundary' };
+  if (t.session !== undefined && t.session !== ALLOW) return { decision: 'ImplicitDeny', reason: 'session-policy' };
+  return undefined;
+}
+
+export function combineIdentitySide(t: TypeResults): EvaluationResult {
+  const denied = identitySideDeny(t);
+  if (denied) return denied;
+  if (t.identity !== ALLOW) return { decision: 'ImplicitDeny', reason: 'no-allow' };
+  return limitingImplicitDeny(t) ?? { decision: 'Allow', reason: 'allowed' };
+}
+
+export function evaluatePolicies(set: PolicySet, request: PolicyRequest): EvaluationResult {
+  return combineIdentitySide(evaluatePolicyTypes(set, requestState(request)));
+}
+
+export function deny(denySource: DenySource): EvaluationResult {
   return { decision: 'ExplicitDeny', reason: 'explicit-deny', denySource };
 }
 
@@ -108,6 +136,7 @@ const DENY_PHRASE: Record<DenySource, string> = {
   identity: 'an identity-based policy',
   'permissions-boundary': 'a permissions boundary',
   'session-policy': 'a session policy',
+  'resource-policy': 'a resource-based policy',
 };
 
 /**
@@ -128,5 +157,8 @@ export function accessDeniedReason(result: EvaluationResult, action: string): st
       return `because no permissions boundary allows the ${action} action`;
     case 'session-policy':
       return `because no session policy allows the ${action} action`;
+    case 'resource-policy':
+      // AWS words a refusal by a role trust policy without a reason ("... on resource: <role>").
+      return '';
   }
 }

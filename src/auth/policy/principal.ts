@@ -5,7 +5,8 @@
  * - {"AWS": "123456789012"} and {"AWS": "arn:aws:iam::123456789012:root"} match every principal of
  *   that account;
  * - a user, role, assumed-role session or federated-user ARN matches that principal; a role ARN
- *   also matches the role's sessions (TrustCaller.roleArn);
+ *   also matches the role's sessions (TrustCaller.roleArn), reported apart ('role') because AWS
+ *   lets a session's boundary and session policies limit what a grant to the role gives it;
  * - {"Service": …} matches the calling service, {"Federated": …} the identity provider.
  * ARNs in Principal are compared exactly (IAM does not allow wildcards there).
  */
@@ -72,9 +73,8 @@ export function compilePrincipal(v: unknown): CompiledPrincipal {
 export function principalMatch(p: CompiledPrincipal, caller: TrustCaller): TrustMatch | undefined {
   if (caller.service !== undefined && p.services.has(caller.service.toLowerCase())) return 'service';
   if (caller.federated !== undefined && p.federated.has(caller.federated)) return 'federated';
-  if (caller.arn && (p.arns.has(caller.arn) || (caller.roleArn !== undefined && p.arns.has(caller.roleArn)))) {
-    return 'principal';
-  }
+  if (caller.arn && p.arns.has(caller.arn)) return 'principal';
+  if (caller.roleArn !== undefined && p.arns.has(caller.roleArn)) return 'role';
   if (
     caller.service === undefined &&
     caller.federated === undefined &&

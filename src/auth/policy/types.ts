@@ -49,10 +49,11 @@ export type EvaluationReason =
   | 'no-allow'
   | 'session-policy'
   | 'permissions-boundary'
+  | 'resource-policy'
   | 'allowed';
 
 /** Which policy type held the explicit Deny (AWS names it in AccessDenied messages). */
-export type DenySource = 'identity' | 'permissions-boundary' | 'session-policy';
+export type DenySource = 'identity' | 'permissions-boundary' | 'session-policy' | 'resource-policy';
 
 export interface EvaluationResult {
   decision: Decision;
@@ -73,13 +74,35 @@ export interface PolicyValidationOptions {
   serviceExists?: (service: string) => boolean;
 }
 
-/** How a trust policy matched its caller (for the same-account rule: a trust policy that
- * names only the account also needs the caller's identity policies to allow the action). */
-export type TrustMatch = 'principal' | 'service' | 'federated' | 'account' | 'wildcard';
+/** How a resource-based (or trust) policy matched its caller: 'principal' names the caller's own
+ * ARN (user, role session, federated session), 'role' the role behind a session, 'account' the
+ * account (which delegates to its identity policies), 'wildcard' everyone ("*"). */
+export type TrustMatch = 'principal' | 'role' | 'service' | 'federated' | 'account' | 'wildcard';
 
 export interface TrustEvaluation {
   allowed: boolean;
   decision: Decision;
   /** Set when allowed: the strongest kind of Principal entry that matched. */
   matchedBy?: TrustMatch;
+}
+
+/** The resource-based policy of the resource a request targets (a role trust policy today). */
+export interface ResourcePolicy {
+  /** The document as JSON text; undefined when the resource has none or does not exist. */
+  document: string | undefined;
+  /** The account that owns the resource. */
+  accountId: string;
+  /** Role trust policies (like KMS key policies) must allow the caller themselves: an identity
+   * policy's Allow alone never suffices. Other resource policies (bucket policies) only add. */
+  mustAllow: boolean;
+}
+
+/** One request with everything AWS's evaluation logic weighs when a resource policy is involved. */
+export interface AccessRequest extends PolicyRequest {
+  /** The caller as a resource policy's Principal sees it. */
+  caller: TrustCaller;
+  /** The caller's identity policies, boundary and session policies; undefined for AWS service
+   * principals, which have none (the resource policy alone decides). */
+  identity: PolicySet | undefined;
+  resourcePolicy: ResourcePolicy;
 }

@@ -1,14 +1,15 @@
 /**
- * sts:AssumeRole. The caller's own permission (sts:AssumeRole on the role ARN) is the pipeline's
- * check; the role's trust policy is checked here. Role chaining (assumed-role callers) is capped
- * at one hour, and the source identity carries over, as in STS.
+ * sts:AssumeRole. Who may assume the role is decided once, by the pipeline's IAM check
+ * (assumeRoleAuthorization): the role's trust policy together with the caller's identity
+ * policies, in AWS's evaluation order (auth/policy/access.ts), so an explicit Deny anywhere wins.
+ * Role chaining (assumed-role callers) is capped at one hour, and the source identity carries
+ * over, as in STS.
  */
 import { isoSeconds } from '../../core/clock.ts';
 import type { Principal } from '../../core/principal.ts';
-import type { CallContext, Handler } from '../../core/service.ts';
+import type { Authorization, CallContext, Handler } from '../../core/service.ts';
 import type { Params } from '../../wire/types.ts';
-import type { ConditionContext, TrustCaller } from '../../auth/policy/types.ts';
-import { evaluateTrustPolicy, trustPolicyAllows } from '../../auth/policy/index.ts';
+import type { ConditionContext } from '../../auth/policy/types.ts';
 import { RoleRepo, assumedRoleArn, parseIamArn, type RoleRecord } from '../../auth/identities/index.ts';
 import { issueCredentials, readSessionPolicies } from './credentials.ts';
 import { Violations, accessDenied, stsValidation } from './validation.ts';
@@ -22,13 +23,6 @@ const PRINCIPAL_TYPE: Record<Principal['type'], string> = {
 
 const notAuthorized = (p: Principal, roleArn: string) =>
   accessDenied(`User: ${p.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
-
-function trustCaller(p: Principal): TrustCaller {
-  const caller: TrustCaller = { arn: p.arn, accountId: p.accountId };
-  if (p.type === 'AssumedRole' && p.issuerArn) caller.roleArn = p.issuerArn;
-  if (p.type === 'AWSService') caller.service = p.invokedBy ?? p.arn;
-  return caller;
-}
 
 /** The condition keys a trust policy can test for this request. */
 export function trustContext(ctx: CallContext, input: Params): ConditionContext {
@@ -76,15 +70,19 @@ function rejectUnsupported(input: Params): void {
 }
 
 /**
- * AWS's same-account rule: a trust policy that names the caller itself (not just its account)
- * admits it without any identity policy allowing sts:AssumeRole. A service principal has no
- * identity policies at all: the trust policy naming the service is what admits it.
+ * The IAM check of AssumeRole: sts:AssumeRole on the role ARN, with the role's trust policy as the
+ * resource policy that must allow (an unknown role has none, so the answer is AccessDenied), and
+ * the trust policy's condition keys in the context every policy sees.
  */
-export function trustPolicyNamesCaller(ctx: CallContext, input: Params): boolean {
-  const role = findRole(ctx, String(input.RoleArn ?? ''));
-  if (!role || role.accountId !== ctx.principal.accountId || ctx.principal.type === 'FederatedUser') return false;
-  const result = evaluateTrustPolicy(role.trustPolicy, trustCaller(ctx.principal), 'sts:AssumeRole', trustContext(ctx, input));
-  return result.allowed && (result.matchedBy === 'principal' || (ctx.principal.type === 'AWSService' && result.matchedBy === 'service'));
+export function assumeRoleAuthorization(ctx: CallContext, input: Params): Authorization {
+  const arn = String(input.RoleArn ?? '');
+  const role = findRole(ctx, arn);
+  return {
+    action: 'sts:AssumeRole',
+    resources: [arn],
+    conditionKeys: trustContext(ctx, input),
+    resourcePolicy: { document: role?.trustPolicy, accountId: role?.accountId ?? parseIamArn(arn)?.accountId ?? '', mustAllow: true },
+  };
 }
 
 const AssumeRole: Handler = (ctx, input) => {
@@ -101,8 +99,8 @@ const AssumeRole: Handler = (ctx, input) => {
   rejectUnsupported(input);
 
   const role = findRole(ctx, arn);
+  // The trust policy was weighed by the IAM check; a federated user may never assume a role.
   if (!role || p.type === 'FederatedUser') throw notAuthorized(p, arn);
-  if (!trustPolicyAllows(role.trustPolicy, trustCaller(p), 'sts:AssumeRole', trustContext(ctx, input))) throw notAuthorized(p, arn);
 
   const policies = readSessionPolicies(ctx, input, role.accountId);
   const chained = p.type === 'AssumedRole';

@@ -1,6 +1,6 @@
 /** AWS Security Token Service (query protocol). GetCallerIdentity needs no permission. */
 import type { Handler, ServiceProvider } from '../../core/service.ts';
-import { assumeRoleHandlers, trustPolicyNamesCaller } from './assume-role.ts';
+import { assumeRoleAuthorization, assumeRoleHandlers } from './assume-role.ts';
 import { sessionTokenHandlers } from './session-tokens.ts';
 
 /** UserId / Account / Arn exactly as the principal authenticated (userIdentity's principalId). */
@@ -17,7 +17,8 @@ export const stsProvider: ServiceProvider = {
   validationErrorCode: 'ValidationError',
   accessDenied: { code: 'AccessDenied', status: 403 },
   handlers: { GetCallerIdentity, ...assumeRoleHandlers, ...sessionTokenHandlers },
-  authorize: (_ctx, operation, input) => [operation === 'AssumeRole' && typeof input.RoleArn === 'string' ? input.RoleArn : '*'],
+  authorizations: (ctx, operation, input) => (operation === 'AssumeRole'
+    ? [assumeRoleAuthorization(ctx, input)]
+    : [{ action: `sts:${operation}`, resources: ['*'] }]),
   unauthenticatedOperations: new Set(['GetCallerIdentity']),
-  resourcePolicyAdmits: (ctx, operation, input) => operation === 'AssumeRole' && trustPolicyNamesCaller(ctx, input),
 };
