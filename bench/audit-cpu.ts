@@ -33,7 +33,7 @@ interface Harness { pipeline: ApiPipeline; close(): Promise<void>; dir: string }
 
 function harness(audit: boolean): Harness {
   const dir = mkdtempSync(join(tmpdir(), 'healthtrail-audit-cpu-'));
-  const config = loadConfig({ HEALTHTRAIL_DATA_DIR: dir, HEALTHTRAIL_AUDIT: String(audit) }, { port: 0, logLevel: 'silent' });
+  const config = loadConfig({ HEALTHTRAIL_DATA_DIR: dir, HEALTHTRAIL_AUDIT: String(audit) }, { port: 0, consolePort: 0, logLevel: 'silent' });
   const db = new Db(join(dir, 'healthtrail.db'));
   const identities = new IdentityStore(db, systemClock, randomIds);
   identities.ensureAccount(config.accountId, ROOT);

@@ -20,7 +20,7 @@ if (mode === 'constant') {
     process.stdout.write(`${typeof address === 'object' && address ? address.port : 0}\n`);
   });
 } else {
-  const server = await startServer(loadConfig(process.env, { port: 0, logLevel: 'silent' }));
+  const server = await startServer(loadConfig(process.env, { port: 0, consolePort: 0, logLevel: 'silent' }));
   process.stdout.write(`${server.port}\n`);
   // Exit normally on a signal, so --cpu-prof and the like write their output.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close().then(() => process.exit(0)));

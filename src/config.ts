@@ -16,6 +16,11 @@ export interface Config {
   defaultRegion: string;
   /** Public base URL used in DatastoreEndpoint etc.; defaults to http://host:port. */
   publicUrl?: string;
+  /** The web console's own listener (0: a free port). Its own origin, never the API's: the API
+   * origin serves bytes clients stored, which must never share an origin with the console. */
+  consolePort: number;
+  /** Public base URL of the console listener; defaults to http://host:consolePort. */
+  consolePublicUrl?: string;
   eventVersion: string;
   /** Event history retention for LookupEvents, in days. */
   eventRetentionDays: number;
@@ -83,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rootSecretAccessKey: env.HEALTHTRAIL_ROOT_SECRET_ACCESS_KEY || undefined,
     defaultRegion: env.HEALTHTRAIL_REGION ?? 'us-east-1',
     publicUrl: env.HEALTHTRAIL_PUBLIC_URL || undefined,
+    consolePort: num(env.HEALTHTRAIL_CONSOLE_PORT, 4598),
+    consolePublicUrl: env.HEALTHTRAIL_CONSOLE_PUBLIC_URL || undefined,
     eventVersion: env.HEALTHTRAIL_EVENT_VERSION ?? '1.08',
     eventRetentionDays: num(env.HEALTHTRAIL_EVENT_RETENTION_DAYS, 90),
     lookupEventsThrottle: bool(env.HEALTHTRAIL_LOOKUP_EVENTS_THROTTLE, false),
@@ -122,4 +129,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 
 export function publicBaseUrl(config: Config): string {
   return (config.publicUrl ?? `http://${config.host}:${config.port}`).replace(/\/+$/, '');
+}
+
+/** Where the console's listener is reached (its origin plus nothing: the app lives at /console). */
+export function consoleBaseUrl(config: Config): string {
+  return (config.consolePublicUrl ?? `http://${config.host}:${config.consolePort}`).replace(/\/+$/, '');
 }

@@ -5,8 +5,9 @@
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import pino, { type Logger } from 'pino';
-import type { Config } from './config.ts';
+import { consoleBaseUrl, type Config } from './config.ts';
 import { randomIds, systemClock, type Clock, type IdSource } from './core/clock.ts';
 import type { ServiceProvider } from './core/service.ts';
 import { Db } from './storage/db.ts';
@@ -18,7 +19,9 @@ import { ApiPipeline } from './http/pipeline.ts';
 import { createRouter } from './http/router.ts';
 import { FhirGateway } from './http/fhir-gateway.ts';
 import { createHttpServer } from './http/server.ts';
+import { INERT_CONTENT_HEADERS } from './http/inert-content.ts';
 import { ConsoleServer } from './console/server/console-routes.ts';
+import { consoleListenerRoute } from './console/server/console-listener.ts';
 import type { WatchOptions } from './console/server/events-watch.ts';
 import { healthLakeProvider } from './services/healthlake/index.ts';
 import { HealthLakeJobWorker } from './services/healthlake/jobs/worker.ts';
@@ -39,8 +42,12 @@ import { TrailDelivery } from './trails/delivery.ts';
 import type { Organization, TrailBuckets, TrailTopics } from './trails/ports.ts';
 
 export interface RunningServer {
+  /** The API listener: every AWS protocol, FHIR, S3 object bytes. */
   url: string;
   port: number;
+  /** The web console's own listener (its own origin; the app is at consoleUrl + /console/). */
+  consoleUrl: string;
+  consolePort: number;
   config: Config;
   db: Db;
   events: EventStore;
@@ -129,39 +136,57 @@ export async function startServer(requested: Config, options: StartOptions = {})
     ...(options.consoleDistDir ? { distDir: options.consoleDistDir } : {}),
     ...(options.consoleWatch ? { watch: options.consoleWatch } : {}),
   });
-  const server = createHttpServer(createRouter(pipeline, [sns.publicRoute], fhir, webConsole), {
+  const httpOptions = {
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: config.trustedProxies,
     newRequestId: () => ids.uuid(),
     log,
+  };
+  // Two listeners, two origins: the API one serves what clients stored (inert, see
+  // inert-content.ts), the console one only the console (console-listener.ts).
+  const server = createHttpServer(createRouter(pipeline, [sns.publicRoute], fhir, () => consoleBaseUrl(config)), {
+    ...httpOptions,
     // S3 reads (or streams) its own bodies: uploads may be gigabytes.
     streamsBody: (req) => readCredentialScope(req)?.service === 's3',
+    responseHeaders: INERT_CONTENT_HEADERS,
   });
-  server.listen(config.port, config.host);
-  await once(server, 'listening');
-  const port = (server.address() as AddressInfo).port;
-  config.port = port;
+  const consoleServer = createHttpServer(consoleListenerRoute(webConsole), httpOptions);
+
+  let closed: Promise<void> | undefined;
+  const close = () => closed ??= (async () => {
+    await sns.stop();
+    await delivery.close();
+    await healthLakeJobs.close();
+    webConsole.close();
+    await Promise.all([server, consoleServer].map(stopListening));
+    // Awaited: their threads close files of the data directory until they end.
+    await events.close();
+    await deliveryReader.close();
+    await db.close();
+  })();
+  try {
+    // A port already taken (or not ours to bind) rejects here; everything opened so far is
+    // closed first, so a failed start leaves no thread or database handle behind.
+    config.port = await listen(server, config.port, config.host);
+    config.consolePort = await listen(consoleServer, config.consolePort, config.host);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const port = config.port;
+  const hostInUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const running: RunningServer = {
-    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    url: `http://${hostInUrl}:${port}`,
     port,
+    consoleUrl: `http://${hostInUrl}:${config.consolePort}`,
+    consolePort: config.consolePort,
     config,
     db,
     events,
     root: { accessKeyId: root.accessKeyId, secretAccessKey: root.secretAccessKey },
     sns: sns.topics,
     s3: s3.buckets,
-    async close() {
-      await sns.stop();
-      await delivery.close();
-      await healthLakeJobs.close();
-      webConsole.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      // Awaited: their threads close files of the data directory until they end.
-      await events.close();
-      await deliveryReader.close();
-      await db.close();
-    },
+    close,
   };
   delivery.start();
   healthLakeJobs.start();
@@ -169,6 +194,20 @@ export async function startServer(requested: Config, options: StartOptions = {})
   if (root.created) writeCredentialsFile(config.dataDir, running.root, config.defaultRegion);
   for (const m of newMembers) appendCredentialsProfile(config.dataDir, `healthtrail-${m.id}`, m.key, config.defaultRegion);
   return running;
+}
+
+/** Listens, resolving to the port bound (0 picks a free one) or rejecting with the listen error
+ * (EADDRINUSE: "listen EADDRINUSE: address already in use 127.0.0.1:4599"). */
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  server.listen(port, host);
+  await once(server, 'listening');
+  return (server.address() as AddressInfo).port;
+}
+
+async function stopListening(server: Server): Promise<void> {
+  if (!server.listening) return;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 function organizationOf(config: Config): Organization | undefined {

@@ -3,7 +3,8 @@
  * (src/console/server/). Types only: both sides import them, so a change here breaks the build
  * of whichever side has not followed.
  *
- * Everything lives under /console on the one HealthTrail endpoint:
+ * Everything lives under /console on the console's own listener (HEALTHTRAIL_CONSOLE_PORT; never
+ * the API listener, whose origin serves stored bytes):
  *   GET  /console, /console/<anything not under api/>   the single-page app (index.html, assets)
  *   POST /console/api/sign-in       SignInRequest -> SessionInfo; sets the session cookie;
  *                                   records ConsoleLogin (AwsConsoleSignIn), failures too
@@ -25,7 +26,8 @@
  *
  * Session: an HttpOnly, SameSite=Strict cookie scoped to /console. Every /console/api/* request
  * except sign-in and GET session must carry the session's CSRF token in the `x-csrf-token`
- * header; a request whose Origin header names another origin is refused. Errors are JSON
+ * header; a request whose Origin header names another origin, or whose Sec-Fetch-Site is not
+ * same-origin, is refused. Errors are JSON
  * `ConsoleError` with a 4xx status (401 when the session is missing or expired).
  */
 

@@ -11,24 +11,24 @@ const FHIR_PATH = /^\/datastore\/[^/]+\/r4(\/|$)/;
  * undefined when the request is not one of its own. */
 export type UnsignedRoute = (req: HttpRequest, requestId: string) => Promise<HttpResponse | undefined>;
 
-/** The web console under /console (src/console/server/console-routes.ts). */
-export interface ConsoleFront {
-  handle(req: HttpRequest, sourceIp: string, requestId: string, log: CallLog): Promise<HttpResponse>;
-}
-
 const CONSOLE_PATH = /^\/console(\/|$)/;
+const CONSOLE_API_PATH = /^\/console\/api(\/|$)/;
 
 /** The HealthLake FHIR data plane (fhir-gateway.ts). */
 export interface FhirFront {
   handle(call: IncomingCall, log: CallLog): Promise<HttpResponse>;
 }
 
-export function createRouter(pipeline: ApiPipeline, unsignedRoutes: UnsignedRoute[] = [], fhir?: FhirFront, console?: ConsoleFront) {
+/**
+ * `consoleUrl` (the console listener's base URL, known once it listens) makes /console here a
+ * pointer to it: the console never runs on this origin, which serves bytes clients stored.
+ */
+export function createRouter(pipeline: ApiPipeline, unsignedRoutes: UnsignedRoute[] = [], fhir?: FhirFront, consoleUrl?: () => string) {
   return async (req: HttpRequest, sourceIp: string, requestId: string, log: CallLog): Promise<HttpResponse> => {
     if (req.path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
       return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok' }) };
     }
-    if (console && CONSOLE_PATH.test(req.path)) return console.handle(req, sourceIp, requestId, log);
+    if (consoleUrl && CONSOLE_PATH.test(req.path)) return consoleElsewhere(req, consoleUrl(), requestId);
     if (FHIR_PATH.test(req.path)) {
       return fhir ? fhir.handle({ req, sourceIp, requestId }, log) : fhirNotBuilt(requestId);
     }
@@ -49,5 +49,26 @@ function fhirNotBuilt(requestId: string): HttpResponse {
       resourceType: 'OperationOutcome',
       issue: [{ severity: 'error', code: 'not-supported', diagnostics: 'The HealthLake FHIR REST API is not implemented by this HealthTrail version yet.' }],
     }),
+  };
+}
+
+/**
+ * /console on the API listener. Opening the app here (an old bookmark) is a plain navigation, so
+ * it is redirected to the console's own origin: harmless, as a redirect carries no authority and
+ * the console's API then sees the request's true origin. The console API itself is never here
+ * (404), so no script on this origin, even one a redirect would follow, reaches it through us.
+ */
+function consoleElsewhere(req: HttpRequest, consoleUrl: string, requestId: string): HttpResponse {
+  if ((req.method === 'GET' || req.method === 'HEAD') && !CONSOLE_API_PATH.test(req.path)) {
+    return {
+      status: 302,
+      headers: { location: `${consoleUrl}${req.path}${req.query ? `?${req.query}` : ''}`, 'cache-control': 'no-store', 'content-type': 'text/plain; charset=utf-8' },
+      body: `The console is served at ${consoleUrl}/console/\n`,
+    };
+  }
+  return {
+    status: 404,
+    headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
+    body: JSON.stringify({ error: { code: 'NotFound', message: `The console API is served only on the console's own origin, ${consoleUrl}.`, requestId } }),
   };
 }

@@ -29,6 +29,8 @@ export interface HttpServerOptions {
   log: Logger;
   /** Requests routed with their body unread (see above). */
   streamsBody?: (req: HttpRequest) => boolean;
+  /** Set on every response, over the route's own (the API listener's inert-content.ts). */
+  responseHeaders?: Readonly<Record<string, string>>;
 }
 
 function proxyList(entries: string[]): BlockList {
@@ -74,6 +76,7 @@ export function createHttpServer(route: Route, options: HttpServerOptions): Serv
   }
 
   function send(res: ServerResponse, req: HttpRequest, response: HttpResponse): void {
+    if (options.responseHeaders) response.headers = { ...response.headers, ...options.responseHeaders };
     if (response.stream) {
       // content-length is the protocol's (the object's size or range).
       res.writeHead(response.status, response.headers);

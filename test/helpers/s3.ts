@@ -131,3 +131,16 @@ export async function awsText(server: { url: string }, args: string[], credentia
       (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }));
   });
 }
+
+/** A presigned GetObject URL (SigV4 query authentication), as `aws s3 presign` makes one. */
+export async function presignedGetUrl(server: { url: string }, bucket: string, key: string,
+  credentials: Credentials = ROOT, query: Record<string, string> = {}, expiresIn = 300): Promise<string> {
+  const url = new URL(server.url);
+  const path = `/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  const signer = new SignatureV4({ service: 's3', region: REGION, credentials, sha256: Hash.bind(null, 'sha256'), uriEscapePath: false });
+  const presigned = await signer.presign({
+    method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path, query,
+    headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+  }, { expiresIn });
+  return `${server.url}${path}?${new URLSearchParams(presigned.query as Record<string, string>)}`;
+}

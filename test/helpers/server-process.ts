@@ -11,7 +11,7 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
     env: {
       ...process.env,
-      HEALTHTRAIL_DATA_DIR: dataDir, HEALTHTRAIL_PORT: '0', HEALTHTRAIL_LOG_LEVEL: 'silent',
+      HEALTHTRAIL_DATA_DIR: dataDir, HEALTHTRAIL_PORT: '0', HEALTHTRAIL_CONSOLE_PORT: '0', HEALTHTRAIL_LOG_LEVEL: 'silent',
       HEALTHTRAIL_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId, HEALTHTRAIL_ROOT_SECRET_ACCESS_KEY: ROOT.secretAccessKey,
       ...env,
     },

@@ -32,6 +32,7 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
   return loadConfig({}, {
     host: '127.0.0.1',
     port: 0,
+    consolePort: 0,
     dataDir,
     rootAccessKeyId: ROOT.accessKeyId,
     rootSecretAccessKey: ROOT.secretAccessKey,

@@ -1,5 +1,5 @@
 /**
- * Everything under /console: the API routes (api-contract.ts) with their defences, and the
+ * Everything under /console on the console listener: the API routes (api-contract.ts) with their defences, and the
  * single-page app (static-files.ts).
  *
  *   POST /console/api/sign-in      sign-in.ts          no session, no CSRF token; JSON body
@@ -10,13 +10,15 @@
  *   GET  /console/api/s3-object    s3-object.ts        session + CSRF
  *   GET  /console/api/events/watch events-watch.ts     session + CSRF
  *
- * Defences, in order: an Origin naming another origin (or Sec-Fetch-Site: cross-site) is 403;
+ * Served only by the console's own listener (console-listener.ts), never on the API origin.
+ * Defences, in order: an Origin naming another origin (or a Sec-Fetch-Site other than
+ * same-origin) is 403;
  * the session cookie must name a live session (401, expired ones included); the CSRF header must
  * carry the session's token (403). Bodies are JSON only and bounded. Every error is a
  * ConsoleError; bad input is always a 4xx.
  */
 import type { Logger } from 'pino';
-import { publicBaseUrl, type Config } from '../../config.ts';
+import { consoleBaseUrl, publicBaseUrl, type Config } from '../../config.ts';
 import type { Clock, IdSource } from '../../core/clock.ts';
 import type { Db } from '../../storage/db.ts';
 import type { Recorder } from '../../audit/recorder.ts';
@@ -109,7 +111,8 @@ export class ConsoleServer {
   }
 
   private async api(req: HttpRequest, sourceIp: string, requestId: string, log: CallLog): Promise<HttpResponse> {
-    if (!sameOrigin(req, new URL(publicBaseUrl(this.deps.config)).origin)) {
+    const origins = { console: new URL(consoleBaseUrl(this.deps.config)).origin, api: new URL(publicBaseUrl(this.deps.config)).origin };
+    if (!sameOrigin(req, origins)) {
       throw new ConsoleHttpError(403, 'ForbiddenOrigin', 'Requests to the console API must come from the console itself.');
     }
     const route = req.path.slice(CONSOLE_API.length);
@@ -187,6 +190,6 @@ export class ConsoleServer {
   }
 
   private secure(): boolean {
-    return publicBaseUrl(this.deps.config).startsWith('https:');
+    return consoleBaseUrl(this.deps.config).startsWith('https:');
   }
 }

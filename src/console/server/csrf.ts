@@ -17,24 +17,37 @@ export function csrfMatches(sent: string | undefined, expected: string): boolean
   return timingSafeEqual(a, b);
 }
 
+export interface ConsoleOrigins {
+  /** The console listener's configured public origin. */
+  console: string;
+  /** The API listener's public origin: never the console's, whatever Host says. */
+  api: string;
+}
+
 /**
- * Whether a request may come from where it says: an Origin header must name this server (the
- * Host the browser used, or the configured public URL), and a browser's Sec-Fetch-Site must not
- * be cross-site. Requests without either (non-browser clients) pass: the cookie is
- * SameSite=Strict and state changes also need the CSRF header or a JSON body.
+ * Whether a console API request comes from the console itself. The API listener (another port
+ * of the same host) serves bytes clients stored; ports do not count for SameSite, so the
+ * session cookie (SameSite=Strict) is sent from a page there too, and only this check tells
+ * the two apart. A browser's Sec-Fetch-Site must be `same-origin` (same-site, the API port's
+ * pages, is not), and an Origin must be the console's: its configured public origin, or the
+ * origin the browser reached this listener by (its Host header, e.g. localhost rather than
+ * 127.0.0.1) when that names the console's port, never the API's (nor any other port: a Host
+ * header is the client's to choose). Requests with neither header (non-browser clients) pass: state
+ * changes also need the CSRF header, which only the console's own pages can read.
  */
-export function sameOrigin(req: HttpRequest, publicOrigin: string): boolean {
-  if (req.headers['sec-fetch-site'] === 'cross-site') return false;
+export function sameOrigin(req: HttpRequest, origins: ConsoleOrigins): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin') return false;
   const origin = req.headers.origin;
   if (origin === undefined) return true;
-  let host: string;
   let parsed: URL;
   try {
     parsed = new URL(origin);
-    host = parsed.host;
   } catch {
     return false; // "null" and anything unparsable
   }
-  if (parsed.origin === publicOrigin) return true;
-  return req.headers.host !== undefined && host === req.headers.host.toLowerCase();
+  if (parsed.origin === origins.api) return false;
+  if (parsed.origin === origins.console) return true;
+  return req.headers.host !== undefined && parsed.host === req.headers.host.toLowerCase()
+    && parsed.port === new URL(origins.console).port;
 }

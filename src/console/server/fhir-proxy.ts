@@ -10,7 +10,7 @@ import type { CallLog } from '../../http/pipeline.ts';
 import type { HttpRequest, HttpResponse } from '../../wire/types.ts';
 import { CONSOLE_USER_AGENT } from './api-call.ts';
 import { mediaTypeOf } from './request-body.ts';
-import { ConsoleHttpError, SECURITY_HEADERS } from './responses.ts';
+import { ConsoleHttpError, SECURITY_HEADERS, STORED_CONTENT_CSP } from './responses.ts';
 import type { ConsoleSession } from './sessions.ts';
 
 export const FHIR_PROXY_PATH = /^\/console\/api\/fhir\/([^/]+)\/r4(\/.*)?$/;
@@ -41,6 +41,6 @@ export async function proxyFhir(
   const forwarded: HttpRequest = { method: req.method, path: `/datastore/${m[1]}/r4${m[2] ?? ''}`, query: req.query, headers, body: req.body };
   const auth = { principal: session.principal, region, service: 'healthlake', now: clock.now(), presigned: false, payload: {} };
   const response = await fhir.handleAuthenticated({ req: forwarded, sourceIp: call.sourceIp, requestId: call.requestId }, auth, log);
-  response.headers = { ...response.headers, ...SECURITY_HEADERS, 'cache-control': 'no-store' };
+  response.headers = { ...response.headers, ...SECURITY_HEADERS, 'content-security-policy': STORED_CONTENT_CSP, 'cache-control': 'no-store' };
   return response;
 }

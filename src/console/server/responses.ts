@@ -14,6 +14,11 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-frame-options': 'DENY',
 };
 
+/** Instead of SECURITY_HEADERS' CSP on responses that carry stored bytes through the console
+ * (the FHIR proxy, s3-object downloads): even opened as a page of the console's origin, such a
+ * document runs no script (sandbox: an opaque origin of its own) and loads nothing. */
+export const STORED_CONTENT_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'";
+
 /** A refusal the console's routes throw; console-routes.ts turns it into a ConsoleError. */
 export class ConsoleHttpError extends Error {
   constructor(

@@ -10,7 +10,7 @@ import type { ApiPipeline, CallLog } from '../../http/pipeline.ts';
 import type { HttpRequest, HttpResponse, Params } from '../../wire/types.ts';
 import { getServiceModel } from '../../wire/models.ts';
 import { awsErrorResponse, CONSOLE_USER_AGENT, type ConsoleCaller } from './api-call.ts';
-import { ConsoleHttpError, SECURITY_HEADERS } from './responses.ts';
+import { ConsoleHttpError, SECURITY_HEADERS, STORED_CONTENT_CSP } from './responses.ts';
 import type { ConsoleSession } from './sessions.ts';
 
 /** attachment; filename="<ascii>"; filename*=UTF-8''<encoded> from the key's last segment. */
@@ -42,6 +42,7 @@ export async function downloadObject(
   const body = output.Body;
   const headers: Record<string, string> = {
     ...SECURITY_HEADERS,
+    'content-security-policy': STORED_CONTENT_CSP,
     'content-type': 'application/octet-stream',
     'content-disposition': attachmentDisposition(key),
     'cache-control': 'no-store',

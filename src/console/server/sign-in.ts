@@ -11,7 +11,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
-import { publicBaseUrl, type Config } from '../../config.ts';
+import { consoleBaseUrl, type Config } from '../../config.ts';
 import type { Clock, IdSource } from '../../core/clock.ts';
 import { lookupUserName, type Principal } from '../../core/principal.ts';
 import type { Db } from '../../storage/db.ts';
@@ -207,7 +207,7 @@ export class ConsoleSignIn {
       sourceIp: attempt.sourceIp,
       userAgent: attempt.userAgent,
       success,
-      loginTo: `${publicBaseUrl(this.deps.config)}${CONSOLE_BASE}`,
+      loginTo: `${consoleBaseUrl(this.deps.config)}${CONSOLE_BASE}`,
       eventId: this.deps.ids.timeOrderedUuid(now),
       recipientAccountId: verdict.recipientAccountId,
       ...(attempt.hostHeader ? { hostHeader: attempt.hostHeader } : {}),

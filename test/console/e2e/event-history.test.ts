@@ -135,7 +135,7 @@ describe('console: Event history', { skip: skipWithoutChromium }, () => {
     for (let i = 0; i < PAGED_CALLS; i++) await sts.send(new GetCallerIdentityCommand({}));
 
     browser = await launchBrowser();
-    ui = await openConsole(browser, server.url);
+    ui = await openConsole(browser, server.consoleUrl);
   });
 
   after(async () => {

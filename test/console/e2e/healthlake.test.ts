@@ -43,7 +43,7 @@ describe('console: HealthLake', { skip: skipWithoutChromium }, () => {
     await s3.send(new PutObjectCommand({ Bucket: 'hl-input', Key: 'patients/part-1.ndjson', Body: `${lines.slice(0, 20).join('\n')}\n` }));
     await s3.send(new PutObjectCommand({ Bucket: 'hl-input', Key: 'patients/part-2.ndjson', Body: `${lines.slice(20).join('\n')}\n` }));
     browser = await launchBrowser();
-    ui = await openConsole(browser, server.url);
+    ui = await openConsole(browser, server.consoleUrl);
     await signInWithKey(page());
   });
 

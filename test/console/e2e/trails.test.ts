@@ -39,7 +39,7 @@ describe('console: trails', { skip: skipWithoutChromium }, () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'e2e-other-bucket' }));
     topicArn = (await new SNSClient(clientOptions(server)).send(new CreateTopicCommand({ Name: 'trail-notices' }))).TopicArn!;
     browser = await launchBrowser();
-    ui = await openConsole(browser, server.url);
+    ui = await openConsole(browser, server.consoleUrl);
     await signInWithKey(page());
   });
 

@@ -38,7 +38,7 @@ describe('console API calls', () => {
     server = await startTestServer();
     const created = await new HealthLakeClient(clientOptions(server)).send(new CreateFHIRDatastoreCommand({ DatastoreTypeVersion: 'R4', DatastoreName: 'console' }));
     datastoreId = created.DatastoreId!;
-    root = new ConsoleClient(server.url);
+    root = new ConsoleClient(server.consoleUrl);
     assert.equal((await root.signIn({ method: 'access-key', ...ROOT })).status, 200);
   });
 
@@ -122,7 +122,7 @@ describe('console API calls', () => {
     const iam = new IAMClient(clientOptions(server));
     await iam.send(new CreateUserCommand({ UserName: 'dave' }));
     await iam.send(new CreateLoginProfileCommand({ UserName: 'dave', Password: PASSWORD }));
-    const dave = new ConsoleClient(server.url);
+    const dave = new ConsoleClient(server.consoleUrl);
     assert.equal((await dave.signIn({ method: 'password', accountId: ACCOUNT, userName: 'dave', password: PASSWORD })).status, 200);
     const denied = await dave.call('iam', 'ListUsers');
     assert.equal(denied.status, 403);
@@ -144,7 +144,7 @@ describe('console API calls', () => {
     assert.equal(missing.json.error.code, 'InvalidCsrfToken');
     const wrong = await root.request('POST', '/console/api/call', { body: { service: 'sts', operation: 'GetCallerIdentity', input: {} }, csrf: 'x'.repeat(43) });
     assert.equal(wrong.status, 403);
-    const other = new ConsoleClient(server.url);
+    const other = new ConsoleClient(server.consoleUrl);
     await other.signIn({ method: 'access-key', ...ROOT });
     const crossed = await root.request('POST', '/console/api/call', {
       body: { service: 'sts', operation: 'GetCallerIdentity', input: {} }, csrf: other.session!.csrfToken,
@@ -157,7 +157,7 @@ describe('console API calls', () => {
     assert.equal(foreign.json.error.code, 'ForbiddenOrigin');
     const notJson = await root.request('POST', '/console/api/call', { rawBody: 'service=sts', contentType: 'application/x-www-form-urlencoded' });
     assert.equal(notJson.status, 415);
-    const noSession = await new ConsoleClient(server.url).call('sts', 'GetCallerIdentity');
+    const noSession = await new ConsoleClient(server.consoleUrl).call('sts', 'GetCallerIdentity');
     assert.equal(noSession.status, 401);
     const unknownRoute = await root.request('GET', '/console/api/nothing-here');
     assert.equal(unknownRoute.status, 404);

@@ -69,7 +69,7 @@ describe('console data routes', () => {
     const hl = new HealthLakeClient(clientOptions(server));
     datastoreId = (await hl.send(new CreateFHIRDatastoreCommand({ DatastoreTypeVersion: 'R4', DatastoreName: 'proxy' }))).DatastoreId!;
     await hl.send(new DescribeFHIRDatastoreCommand({ DatastoreId: datastoreId }));
-    c = new ConsoleClient(server.url);
+    c = new ConsoleClient(server.consoleUrl);
     assert.equal((await c.signIn({ method: 'access-key', ...ROOT })).status, 200);
   });
 
@@ -120,7 +120,7 @@ describe('console data routes', () => {
     const bytes = Buffer.from('<html><script>alert(1)</script></html>\n');
     await s3.send(new PutObjectCommand({ Bucket: 'console-downloads', Key: 'AWSLogs/file one.html', Body: bytes, ContentType: 'text/html' }));
     const url = `/console/api/s3-object?bucket=console-downloads&key=${encodeURIComponent('AWSLogs/file one.html')}`;
-    const res = await fetch(`${server.url}${url}`, { headers: { cookie: c.cookie!, 'x-csrf-token': c.session!.csrfToken } });
+    const res = await fetch(`${server.consoleUrl}${url}`, { headers: { cookie: c.cookie!, 'x-csrf-token': c.session!.csrfToken } });
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'application/octet-stream');
     assert.match(res.headers.get('content-disposition')!, /^attachment; filename="file one.html"/);
@@ -128,10 +128,10 @@ describe('console data routes', () => {
     assert.deepEqual(Buffer.from(await res.arrayBuffer()), bytes);
 
     // The CSRF token may come as a query parameter (a download link carries no headers).
-    const viaQuery = await fetch(`${server.url}${url}&csrf=${encodeURIComponent(c.session!.csrfToken)}`, { headers: { cookie: c.cookie! } });
+    const viaQuery = await fetch(`${server.consoleUrl}${url}&csrf=${encodeURIComponent(c.session!.csrfToken)}`, { headers: { cookie: c.cookie! } });
     assert.equal(viaQuery.status, 200);
     await viaQuery.arrayBuffer();
-    const noToken = await fetch(`${server.url}${url}`, { headers: { cookie: c.cookie! } });
+    const noToken = await fetch(`${server.consoleUrl}${url}`, { headers: { cookie: c.cookie! } });
     assert.equal(noToken.status, 403);
 
     const missing = await c.request('GET', '/console/api/s3-object?bucket=console-downloads&key=nope');
@@ -148,10 +148,10 @@ describe('console data routes', () => {
   });
 
   it('the event watch tells of other principals\u2019 events, not the session\u2019s own, and ends with the session', async () => {
-    const watcher = new ConsoleClient(server.url);
+    const watcher = new ConsoleClient(server.consoleUrl);
     assert.equal((await watcher.signIn({ method: 'access-key', ...ROOT })).status, 200);
     const headers = { cookie: watcher.cookie!, 'x-csrf-token': watcher.session!.csrfToken };
-    const res = await fetch(`${server.url}/console/api/events/watch?region=us-east-1`, { headers });
+    const res = await fetch(`${server.consoleUrl}/console/api/events/watch?region=us-east-1`, { headers });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type')!, /^text\/event-stream/);
     assert.equal(res.headers.get('cache-control'), 'no-store');
@@ -171,14 +171,14 @@ describe('console data routes', () => {
     assert.ok(notice!.latestEventTime >= Math.floor(before / 1000) * 1000 - 1000);
 
     // At most three watchers per session.
-    const extra = await Promise.all([1, 2].map(() => fetch(`${server.url}/console/api/events/watch`, { headers })));
+    const extra = await Promise.all([1, 2].map(() => fetch(`${server.consoleUrl}/console/api/events/watch`, { headers })));
     for (const r of extra) assert.equal(r.status, 200);
-    const fourth = await fetch(`${server.url}/console/api/events/watch`, { headers });
+    const fourth = await fetch(`${server.consoleUrl}/console/api/events/watch`, { headers });
     assert.equal(fourth.status, 429);
     assert.equal((await fourth.json() as { error: { code: string } }).error.code, 'TooManyWatchers');
     for (const r of extra) await r.body!.cancel();
 
-    const noCsrf = await fetch(`${server.url}/console/api/events/watch`, { headers: { cookie: watcher.cookie! } });
+    const noCsrf = await fetch(`${server.consoleUrl}/console/api/events/watch`, { headers: { cookie: watcher.cookie! } });
     assert.equal(noCsrf.status, 403);
 
     // Signing out ends the stream.

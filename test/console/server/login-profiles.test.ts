@@ -54,7 +54,7 @@ describe('IAM login profiles', () => {
     assert.equal((await iam.send(new GetLoginProfileCommand({ UserName: 'alice' }))).LoginProfile?.PasswordResetRequired, false);
     await rejectsWith(iam.send(new UpdateLoginProfileCommand({ UserName: 'alice', Password: 'weak' })), 'PasswordPolicyViolationException', 400);
     await iam.send(new UpdateLoginProfileCommand({ UserName: 'alice', Password: 'Another-Secret-7' }));
-    const c = new ConsoleClient(server.url);
+    const c = new ConsoleClient(server.consoleUrl);
     assert.equal((await c.signIn({ method: 'password', accountId: ACCOUNT, userName: 'alice', password: 'Another-Secret-7' })).status, 200);
     assert.equal((await c.signIn({ method: 'password', accountId: ACCOUNT, userName: 'alice', password: PASSWORD })).status, 401);
     await iam.send(new UpdateLoginProfileCommand({ UserName: 'alice', Password: PASSWORD }));
@@ -71,7 +71,7 @@ describe('IAM login profiles', () => {
     await rejectsWith(asAlice.send(new ChangePasswordCommand({ OldPassword: 'Not-The-Password-1', NewPassword: 'Brand-New-Pass-2' })), 'AccessDenied', 403);
     await rejectsWith(asAlice.send(new ChangePasswordCommand({ OldPassword: PASSWORD, NewPassword: 'weak' })), 'PasswordPolicyViolationException', 400);
     await asAlice.send(new ChangePasswordCommand({ OldPassword: PASSWORD, NewPassword: 'Brand-New-Pass-2' }));
-    const c = new ConsoleClient(server.url);
+    const c = new ConsoleClient(server.consoleUrl);
     assert.equal((await c.signIn({ method: 'password', accountId: ACCOUNT, userName: 'alice', password: 'Brand-New-Pass-2' })).status, 200);
     await rejectsWith(iam.send(new ChangePasswordCommand({ OldPassword: 'Brand-New-Pass-2', NewPassword: 'Brand-New-Pass-3' })), 'InvalidUserTypeException', 400);
   });

@@ -3,6 +3,7 @@
  * all look alike, ConsoleLogin records in Event history, the rate limit, Origin and content-type
  * checks, GET session, sign-out and expiry.
  */
+import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -23,6 +24,19 @@ async function consoleLogins(server: { url: string }): Promise<Record<string, an
   const ct = new CloudTrailClient(clientOptions(server));
   const out = await ct.send(new LookupEventsCommand({ LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'ConsoleLogin' }], MaxResults: 50 }));
   return (out.Events ?? []).map((e) => ({ ...e, record: JSON.parse(e.CloudTrailEvent!) }));
+}
+
+/** A key sign-in with exactly these headers (fetch will not send a Host of our choosing). */
+function rawSignInStatus(port: number, headers: Record<string, string>): Promise<number> {
+  const body = JSON.stringify({ method: 'access-key', ...ROOT });
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, path: '/console/api/sign-in', method: 'POST', headers: { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 describe('console sign-in', () => {
@@ -55,7 +69,7 @@ describe('console sign-in', () => {
   after(async () => server?.stop());
 
   it('signs in with the root key pair: session info, cookie, console key', async () => {
-    const c = new ConsoleClient(server.url);
+    const c = new ConsoleClient(server.consoleUrl);
     const res = await c.signIn({ method: 'access-key', ...ROOT });
     assert.equal(res.status, 200);
     const info = res.json;
@@ -85,26 +99,26 @@ describe('console sign-in', () => {
   });
 
   it('signs in with an IAM user key, temporary credentials and a password', async () => {
-    const byKey = new ConsoleClient(server.url);
+    const byKey = new ConsoleClient(server.consoleUrl);
     assert.equal((await byKey.signIn({ method: 'access-key', ...alice })).status, 200);
     assert.equal(byKey.session!.principalType, 'IAMUser');
     assert.equal(byKey.session!.displayName, 'alice');
 
     const token = await new STSClient(clientOptions(server, alice)).send(new GetSessionTokenCommand({ DurationSeconds: 900 }));
     const temp = { accessKeyId: token.Credentials!.AccessKeyId!, secretAccessKey: token.Credentials!.SecretAccessKey!, sessionToken: token.Credentials!.SessionToken! };
-    const byTemp = new ConsoleClient(server.url);
+    const byTemp = new ConsoleClient(server.consoleUrl);
     assert.equal((await byTemp.signIn({ method: 'access-key', ...temp })).status, 200);
     assert.equal(byTemp.session!.principalArn, `arn:aws:iam::${ACCOUNT}:user/alice`);
     // Never longer than the credentials it came from.
     assert.ok(Date.parse(byTemp.session!.expiresAt) <= token.Credentials!.Expiration!.getTime());
     // Temporary credentials need their token.
-    const noToken = await new ConsoleClient(server.url).signIn({ method: 'access-key', accessKeyId: temp.accessKeyId, secretAccessKey: temp.secretAccessKey });
+    const noToken = await new ConsoleClient(server.consoleUrl).signIn({ method: 'access-key', accessKeyId: temp.accessKeyId, secretAccessKey: temp.secretAccessKey });
     assert.equal(noToken.status, 401);
 
     const assumed = await new STSClient(clientOptions(server, alice)).send(new AssumeRoleCommand({
       RoleArn: `arn:aws:iam::${ACCOUNT}:role/viewer`, RoleSessionName: 'console-test',
     }));
-    const byRole = new ConsoleClient(server.url);
+    const byRole = new ConsoleClient(server.consoleUrl);
     assert.equal((await byRole.signIn({
       method: 'access-key', accessKeyId: assumed.Credentials!.AccessKeyId!, secretAccessKey: assumed.Credentials!.SecretAccessKey!,
       sessionToken: assumed.Credentials!.SessionToken!,
@@ -115,7 +129,7 @@ describe('console sign-in', () => {
     assert.equal(who.status, 200);
     assert.equal(who.json.output.Arn, `arn:aws:sts::${ACCOUNT}:assumed-role/viewer/console-test`);
 
-    const byPassword = new ConsoleClient(server.url);
+    const byPassword = new ConsoleClient(server.consoleUrl);
     const res = await byPassword.signIn({ method: 'password', accountId: ACCOUNT, userName: 'alice', password: PASSWORD });
     assert.equal(res.status, 200);
     assert.equal(byPassword.session!.principalArn, `arn:aws:iam::${ACCOUNT}:user/alice`);
@@ -131,7 +145,7 @@ describe('console sign-in', () => {
     ] as const;
     const answers = [];
     for (const attempt of attempts) {
-      const res = await new ConsoleClient(server.url).signIn(attempt);
+      const res = await new ConsoleClient(server.consoleUrl).signIn(attempt);
       assert.equal(res.status, 401);
       assert.equal(res.headers.getSetCookie().length, 0);
       answers.push({ code: res.json.error.code, message: res.json.error.message });
@@ -153,7 +167,7 @@ describe('console sign-in', () => {
       assert.equal(r.managementEvent, true);
       assert.equal(r.readOnly, false);
       assert.equal(r.recipientAccountId, ACCOUNT);
-      assert.deepEqual(r.additionalEventData, { LoginTo: `${server.url}/console`, MobileVersion: 'No', MFAUsed: 'No' });
+      assert.deepEqual(r.additionalEventData, { LoginTo: `${server.consoleUrl}/console`, MobileVersion: 'No', MFAUsed: 'No' });
       assert.equal(r.errorCode, undefined);
     }
     const success = records.filter((r) => r.responseElements.ConsoleLogin === 'Success');
@@ -185,47 +199,59 @@ describe('console sign-in', () => {
   it('limits failed sign-ins per source address and account', async () => {
     const attempt = { method: 'password', accountId: '999999999999', userName: 'mallory', password: 'Guess-1234' } as const;
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await new ConsoleClient(server.url).signIn(attempt)).status);
+    for (let i = 0; i < 11; i++) statuses.push((await new ConsoleClient(server.consoleUrl).signIn(attempt)).status);
     assert.deepEqual(statuses.slice(0, 10), Array(10).fill(401));
-    const limited = await new ConsoleClient(server.url).signIn(attempt);
+    const limited = await new ConsoleClient(server.consoleUrl).signIn(attempt);
     assert.equal(limited.status, 429);
     assert.equal(limited.json.error.code, 'TooManyRequests');
     assert.ok(Number(limited.headers.get('retry-after')) > 0);
     // Another account is not limited by it.
-    assert.equal((await new ConsoleClient(server.url).signIn({ method: 'password', accountId: ACCOUNT, userName: 'alice', password: PASSWORD })).status, 200);
+    assert.equal((await new ConsoleClient(server.consoleUrl).signIn({ method: 'password', accountId: ACCOUNT, userName: 'alice', password: PASSWORD })).status, 200);
   });
 
   it('refuses a foreign Origin, cross-site fetches, non-JSON bodies and malformed requests', async () => {
-    const c = new ConsoleClient(server.url);
+    const c = new ConsoleClient(server.consoleUrl);
     const foreign = await c.signIn({ method: 'access-key', ...ROOT }, { origin: 'https://evil.example' });
     assert.equal(foreign.status, 403);
     assert.equal(foreign.json.error.code, 'ForbiddenOrigin');
     assert.equal((await c.signIn({ method: 'access-key', ...ROOT }, { origin: 'null' })).status, 403);
     assert.equal((await c.signIn({ method: 'access-key', ...ROOT }, { 'sec-fetch-site': 'cross-site' })).status, 403);
-    assert.equal((await c.signIn({ method: 'access-key', ...ROOT }, { origin: server.url })).status, 200);
+    // The API listener is another port of the same host: same-site, never same-origin.
+    const fromApiOrigin = await c.signIn({ method: 'access-key', ...ROOT }, { origin: server.url });
+    assert.equal(fromApiOrigin.status, 403);
+    assert.equal(fromApiOrigin.json.error.code, 'ForbiddenOrigin');
+    assert.equal((await c.signIn({ method: 'access-key', ...ROOT }, { 'sec-fetch-site': 'same-site' })).status, 403);
+    assert.equal((await c.signIn({ method: 'access-key', ...ROOT }, { 'sec-fetch-site': 'none' })).status, 403);
+    assert.equal((await c.signIn({ method: 'access-key', ...ROOT }, { origin: server.consoleUrl, 'sec-fetch-site': 'same-origin' })).status, 200);
+    // The browser's own name for this listener (its Host) is the console's origin too; the API
+    // port's is not, whatever Host says.
+    const byName = server.consoleUrl.replace('127.0.0.1', 'localhost');
+    assert.equal(await rawSignInStatus(server.consolePort, { origin: byName, host: new URL(byName).host }), 200);
+    const apiByName = server.url.replace('127.0.0.1', 'localhost');
+    assert.equal(await rawSignInStatus(server.consolePort, { origin: apiByName, host: new URL(apiByName).host }), 403);
 
-    const form = await new ConsoleClient(server.url).request('POST', '/console/api/sign-in', {
+    const form = await new ConsoleClient(server.consoleUrl).request('POST', '/console/api/sign-in', {
       rawBody: `method=access-key&accessKeyId=${ROOT.accessKeyId}`, contentType: 'application/x-www-form-urlencoded',
     });
     assert.equal(form.status, 415);
-    const text = await new ConsoleClient(server.url).request('POST', '/console/api/sign-in', { rawBody: JSON.stringify({ method: 'access-key', ...ROOT }), contentType: 'text/plain' });
+    const text = await new ConsoleClient(server.consoleUrl).request('POST', '/console/api/sign-in', { rawBody: JSON.stringify({ method: 'access-key', ...ROOT }), contentType: 'text/plain' });
     assert.equal(text.status, 415);
-    const bad = await new ConsoleClient(server.url).request('POST', '/console/api/sign-in', { rawBody: '{not json' });
+    const bad = await new ConsoleClient(server.consoleUrl).request('POST', '/console/api/sign-in', { rawBody: '{not json' });
     assert.equal(bad.status, 400);
     assert.equal(bad.json.error.code, 'MalformedJson');
-    const shape = await new ConsoleClient(server.url).request('POST', '/console/api/sign-in', { body: { method: 'magic' } });
+    const shape = await new ConsoleClient(server.consoleUrl).request('POST', '/console/api/sign-in', { body: { method: 'magic' } });
     assert.equal(shape.status, 400);
-    const huge = await new ConsoleClient(server.url).request('POST', '/console/api/sign-in', { body: { method: 'password', padding: 'x'.repeat(20_000) } });
+    const huge = await new ConsoleClient(server.consoleUrl).request('POST', '/console/api/sign-in', { body: { method: 'password', padding: 'x'.repeat(20_000) } });
     assert.equal(huge.status, 413);
-    assert.equal((await new ConsoleClient(server.url).request('GET', '/console/api/sign-in')).status, 405);
+    assert.equal((await new ConsoleClient(server.consoleUrl).request('GET', '/console/api/sign-in')).status, 405);
   });
 
   it('GET session without a session is 401; sign-out ends the session and its key', async () => {
-    const anonymous = await new ConsoleClient(server.url).request('GET', '/console/api/session');
+    const anonymous = await new ConsoleClient(server.consoleUrl).request('GET', '/console/api/session');
     assert.equal(anonymous.status, 401);
     assert.equal(anonymous.json.error.code, 'NotSignedIn');
 
-    const c = new ConsoleClient(server.url);
+    const c = new ConsoleClient(server.consoleUrl);
     await c.signIn({ method: 'access-key', ...ROOT });
     const key = c.session!.accessKeyId;
     const cookie = c.cookie;
@@ -248,7 +274,7 @@ describe('console session expiry', () => {
     const dataDir = tempDataDir();
     const server = await startServer(testConfig(dataDir, { consoleSessionSeconds: 60 }), { clock });
     try {
-      const c = new ConsoleClient(server.url);
+      const c = new ConsoleClient(server.consoleUrl);
       await c.signIn({ method: 'access-key', ...ROOT });
       assert.equal((await c.call('sts', 'GetCallerIdentity')).status, 200);
       const key = c.session!.accessKeyId;

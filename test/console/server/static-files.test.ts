@@ -16,7 +16,7 @@ const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 /** A GET whose path is sent exactly as written (fetch would normalise the dots away). */
 function rawGet(server: RunningServer, path: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: 'GET' }, (res) => {
+    const req = request({ host: '127.0.0.1', port: server.consolePort, path, method: 'GET' }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
@@ -57,7 +57,7 @@ describe('console static files', () => {
 
   it('serves index.html at /console with the security headers and no-store', async () => {
     for (const path of ['/console', '/console/']) {
-      const res = await fetch(`${server.url}${path}`);
+      const res = await fetch(`${server.consoleUrl}${path}`);
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-type')!, /^text\/html/);
       assert.equal(res.headers.get('content-security-policy'), CSP);
@@ -70,19 +70,19 @@ describe('console static files', () => {
   });
 
   it('serves hashed assets as immutable and other files as revalidated', async () => {
-    const asset = await fetch(`${server.url}/console/assets/index-AbCd1234.js`);
+    const asset = await fetch(`${server.consoleUrl}/console/assets/index-AbCd1234.js`);
     assert.equal(asset.status, 200);
     assert.match(asset.headers.get('content-type')!, /^text\/javascript/);
     assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
     assert.equal(await asset.text(), 'console.log("app");');
-    const icon = await fetch(`${server.url}/console/favicon.svg`);
+    const icon = await fetch(`${server.consoleUrl}/console/favicon.svg`);
     assert.equal(icon.headers.get('content-type'), 'image/svg+xml');
     assert.equal(icon.headers.get('cache-control'), 'no-cache');
-    assert.equal((await fetch(`${server.url}/console/assets/missing-00000000.js`)).status, 404);
+    assert.equal((await fetch(`${server.consoleUrl}/console/assets/missing-00000000.js`)).status, 404);
   });
 
   it('answers client-side routes with index.html', async () => {
-    const res = await fetch(`${server.url}/console/event-history/some-event-id`);
+    const res = await fetch(`${server.consoleUrl}/console/event-history/some-event-id`);
     assert.equal(res.status, 200);
     assert.match(await res.text(), /HealthTrail console/);
     assert.equal(res.headers.get('cache-control'), 'no-store');
@@ -97,15 +97,15 @@ describe('console static files', () => {
       assert.equal(res.status, 404, path);
       assert.ok(!res.body.includes('outside the build'), path);
     }
-    assert.equal((await fetch(`${server.url}/console/index.html`, { method: 'POST' })).status, 405);
+    assert.equal((await fetch(`${server.consoleUrl}/console/index.html`, { method: 'POST' })).status, 405);
   });
 
   it('answers 503 when the console is not built', async () => {
-    const res = await fetch(`${unbuilt.url}/console/`);
+    const res = await fetch(`${unbuilt.consoleUrl}/console/`);
     assert.equal(res.status, 503);
     assert.match(res.headers.get('content-type')!, /^text\/plain/);
     assert.match(await res.text(), /the console is not built: run npm run build/);
     // The API does not depend on the build.
-    assert.equal((await fetch(`${unbuilt.url}/console/api/session`)).status, 401);
+    assert.equal((await fetch(`${unbuilt.consoleUrl}/console/api/session`)).status, 401);
   });
 });
