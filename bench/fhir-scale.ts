@@ -37,7 +37,7 @@ repo.ready();
 const store = repo.store('bench');
 const ctx: FhirContext = {
   repo, store, datastoreId: 'bench', base: 'http://127.0.0.1/datastore/bench/r4/', now: new Date(), ids: randomIds,
-  validationLevel: 'strict', strictSearch: false, bundleEntryLimit: 100, authorizeEntry: () => undefined,
+  validationLevel: 'strict', strictSearch: false, maxResourceBytes: 10 * 1024 * 1024, bundleEntryLimit: 100, authorizeEntry: () => undefined,
 };
 
 const started = Date.now();

@@ -50,7 +50,7 @@ const repo = new FhirRepository(db);
 repo.ready();
 const context = (datastoreId: string): FhirContext => ({
   repo, store: repo.store(datastoreId), datastoreId, base: `http://local/datastore/${datastoreId}/r4/`, now: new Date(),
-  ids: randomIds, validationLevel: 'strict', strictSearch: false, bundleEntryLimit: 100, authorizeEntry: () => undefined,
+  ids: randomIds, validationLevel: 'strict', strictSearch: false, maxResourceBytes: 10 * 1024 * 1024, bundleEntryLimit: 100, authorizeEntry: () => undefined,
 });
 const resolve = (rows: PreparedVersion['rows']) => mapKeys(rows, (k) => (typeof k === 'string' ? repo.key(k) : k));
 const us = (ms: number, n: number) => ((ms * 1000) / n).toFixed(1);

@@ -219,6 +219,7 @@ export class FhirGateway {
       ids: ctx.ids,
       validationLevel: level as ValidationLevel,
       strictSearch: prefer.handling === 'strict',
+      maxResourceBytes: this.config.maxBodyBytes,
       bundleEntryLimit: this.config.fhirBundleEntryLimit,
       caller: { accountId: ctx.accountId, region: ctx.region },
       authorizeEntry: (action: string) => {

@@ -10,6 +10,6 @@ export function memoryFhirContext(options: Partial<Pick<FhirContext, 'validation
   return {
     repo, store: repo.store('ds1'), datastoreId: 'ds1', base: 'http://local/datastore/ds1/r4/', now: new Date('2024-05-01T00:00:00Z'),
     ids: testIds(), validationLevel: options.validationLevel ?? 'strict', strictSearch: options.strictSearch ?? false,
-    bundleEntryLimit: 100, authorizeEntry: () => undefined,
+    maxResourceBytes: 10 * 1024 * 1024, bundleEntryLimit: 100, authorizeEntry: () => undefined,
   };
 }

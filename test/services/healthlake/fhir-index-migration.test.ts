@@ -122,7 +122,7 @@ describe('migrations 075-077: index tables clustered by rid, no rows for union p
       repo.ready();
       const ctx: FhirContext = {
         repo, store: repo.store('ds1'), datastoreId: 'ds1', base: 'http://local/datastore/ds1/r4/', now: new Date('2024-06-01T00:00:00Z'),
-        ids: testIds(), validationLevel: 'strict', strictSearch: true, bundleEntryLimit: 100, authorizeEntry: () => undefined,
+        ids: testIds(), validationLevel: 'strict', strictSearch: true, maxResourceBytes: 10 * 1024 * 1024, bundleEntryLimit: 100, authorizeEntry: () => undefined,
       };
       const ids = (type: string, query: string) =>
         (executeSearch(ctx, { resourceType: type, params: [...new URLSearchParams(query).entries()] }).bundle.entry as { resource: { id: string } }[])

@@ -14,6 +14,8 @@ export interface FhirContext {
   validationLevel: ValidationLevel;
   /** Prefer: handling=strict: unknown search parameters are errors. */
   strictSearch: boolean;
+  /** Largest resource, in bytes, as JSON: the request body limit (a patch may not grow one past it). */
+  maxResourceBytes: number;
   /** Most entries a batch or transaction Bundle may have. */
   bundleEntryLimit: number;
   /** The calling account and region (jobs started from the FHIR API belong to them). */

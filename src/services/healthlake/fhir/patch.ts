@@ -6,23 +6,87 @@
 import jsonpatch from 'fast-json-patch';
 import { evalFhirPathTyped, getDataType, toTypedValue } from '@medplum/core';
 import { badRequest, FhirError } from './errors.ts';
+import { jsonBytes, PatchBudget } from './patch-budget.ts';
 
 const unprocessable = (message: string) => new FhirError(422, message, { issueCode: 'processing' });
 
-export function applyJsonPatch(resource: Record<string, unknown>, ops: unknown): Record<string, unknown> {
+export function applyJsonPatch(resource: Record<string, unknown>, ops: unknown, maxBytes: number): Record<string, unknown> {
   if (!Array.isArray(ops)) throw badRequest('A JSON Patch body must be an array of operations.');
   const error = jsonpatch.validate(ops as jsonpatch.Operation[]);
   if (error) throw badRequest(`Invalid JSON Patch: ${error.message.split('\n')[0]}`);
+  let doc: unknown = structuredClone(resource);
+  const budget = new PatchBudget(() => doc, maxBytes);
   try {
-    return jsonpatch.applyPatch(structuredClone(resource), ops as jsonpatch.Operation[], true, true, true).newDocument;
+    (ops as jsonpatch.Operation[]).forEach((op, i) => {
+      chargeJsonPatchOp(budget, doc, op, i);
+      doc = jsonpatch.applyOperation(doc, op, validateAgainst, true, true, i).newDocument;
+    });
   } catch (e) {
+    if (e instanceof FhirError) throw e;
     const name = (e as { name?: string }).name ?? '';
     const message = (e as Error).message?.split('\n')[0] ?? 'patch failed';
     if (name === 'TEST_OPERATION_FAILED') throw unprocessable(`JSON Patch test operation failed: ${message}`);
-    if (/^(OPERATION_PATH_UNRESOLVABLE|OPERATION_PATH_ILLEGAL_ARRAY_INDEX|OPERATION_FROM_UNRESOLVABLE|OPERATION_PATH_CANNOT_ADD)$/.test(name)) {
+    if (/^(OPERATION_PATH_UNRESOLVABLE|OPERATION_PATH_ILLEGAL_ARRAY_INDEX|OPERATION_FROM_UNRESOLVABLE|OPERATION_PATH_CANNOT_ADD|OPERATION_VALUE_OUT_OF_BOUNDS)$/.test(name)) {
       throw unprocessable(`JSON Patch cannot be applied: ${message}`);
     }
     throw badRequest(`Invalid JSON Patch: ${message}`);
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw unprocessable('A JSON Patch must leave a resource (a JSON object).');
+  return doc as Record<string, unknown>;
+}
+
+/** The value a JSON Pointer names, or `missing` (walking costs only the pointer's length). */
+const missing = Symbol('missing');
+function atPointer(doc: unknown, pointer: string): unknown {
+  if (pointer === '') return doc;
+  let node = doc;
+  for (const raw of pointer.slice(1).split('/')) {
+    if (!node || typeof node !== 'object') return missing;
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!Object.hasOwn(node, key)) return missing;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/** What an operation is about to add or copy, charged before it runs. */
+function chargeJsonPatchOp(budget: PatchBudget, doc: unknown, op: jsonpatch.Operation, index: number): void {
+  switch (op.op) {
+    case 'add':
+    case 'replace':
+      budget.grow(jsonBytes(op.value));
+      break;
+    case 'copy': {
+      const value = atPointer(doc, op.from);
+      if (value === missing) throw new jsonpatch.JsonPatchError('Cannot perform the operation from a path that does not exist', 'OPERATION_FROM_UNRESOLVABLE', index, op, doc);
+      budget.grow(jsonBytes(value));
+      break;
+    }
+    case 'move': {
+      // fast-json-patch clones whatever sits at the target first.
+      const target = atPointer(doc, op.path);
+      if (target !== missing) budget.charge(jsonBytes(target));
+      break;
+    }
+    default:
+      budget.charge(jsonBytes((op as { value?: unknown }).value));
+  }
+}
+
+/**
+ * fast-json-patch's own checks against the document, except that a move's or copy's `from` is
+ * looked up directly: its validator clones the whole document for that, once per operation.
+ */
+function validateAgainst(op: jsonpatch.Operation, index: number, doc: unknown, existingPath: string): void {
+  jsonpatch.validator(op, index);
+  if (op.op === 'add') {
+    const depth = op.path.split('/').length;
+    const existing = existingPath.split('/').length;
+    if (depth !== existing + 1 && depth !== existing) throw new jsonpatch.JsonPatchError('Cannot perform an `add` operation at the desired path', 'OPERATION_PATH_CANNOT_ADD', index, op, doc);
+  } else if (op.op === 'replace' || op.op === 'remove' || op.op === '_get') {
+    if (op.path !== existingPath) throw new jsonpatch.JsonPatchError('Cannot perform the operation at a path that does not exist', 'OPERATION_PATH_UNRESOLVABLE', index, op, doc);
+  } else if ((op.op === 'move' || op.op === 'copy') && atPointer(doc, op.from) === missing) {
+    throw new jsonpatch.JsonPatchError('Cannot perform the operation from a path that does not exist', 'OPERATION_FROM_UNRESOLVABLE', index, op, doc);
   }
 }
 
@@ -173,9 +237,13 @@ function listAt(resource: Record<string, unknown>, path: string): unknown[] {
   return list;
 }
 
-export function applyFhirPathPatch(resource: Record<string, unknown>, params: unknown): Record<string, unknown> {
+export function applyFhirPathPatch(resource: Record<string, unknown>, params: unknown, maxBytes: number): Record<string, unknown> {
   const doc = structuredClone(resource);
+  const budget = new PatchBudget(() => doc, maxBytes);
   for (const op of readOperations(params)) {
+    // Each operation evaluates its path over the whole document, then may add its value.
+    budget.charge(budget.documentBytes);
+    if (op.value !== undefined) budget.grow(jsonBytes(op.value));
     switch (op.type) {
       case 'add': {
         if (!op.name || op.value === undefined) throw badRequest('FHIRPath Patch add needs name and value.');

@@ -197,7 +197,7 @@ async function commit(deps: RunnerDeps, job: JobRow, p: ImportProgress, batch: P
     const ctx: FhirContext = {
       repo: deps.repo, store: deps.repo.store(job.datastoreId), datastoreId: job.datastoreId,
       base: datastoreEndpoint(deps.config, job.datastoreId), now: deps.clock.now(), ids: deps.ids, validationLevel: level,
-      strictSearch: false, bundleEntryLimit: deps.config.fhirBundleEntryLimit, authorizeEntry: () => undefined,
+      strictSearch: false, maxResourceBytes: deps.config.maxBodyBytes, bundleEntryLimit: deps.config.fhirBundleEntryLimit, authorizeEntry: () => undefined,
     };
     const records = { ok: [] as string[], failed: [] as string[], firstOk: 0, firstFailed: 0 };
     for (const line of batch) {

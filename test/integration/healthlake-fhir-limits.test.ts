@@ -1,0 +1,102 @@
+/**
+ * Small FHIR requests that ask for unbounded work are refused while the work is done (issue 17,
+ * item 3): JSON Patch and FHIRPath Patch stop once the document passes the resource size limit,
+ * searches with more criteria than SQLite can take are 400 too-costly, and the server answers
+ * the next request at once. Each attack is sent signed, as a client would.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { HealthLakeClient, CreateFHIRDatastoreCommand } from '@aws-sdk/client-healthlake';
+import { clientOptions, startTestServer, type TestServer } from '../helpers/server.ts';
+import { FhirClient, type FhirResponse } from '../helpers/fhir-client.ts';
+
+const JSON_PATCH = { 'content-type': 'application/json-patch+json' };
+
+function assertOutcome(res: FhirResponse, status: number, code: string): void {
+  assert.equal(res.status, status, res.text.slice(0, 500));
+  assert.equal(res.json?.resourceType, 'OperationOutcome', res.text.slice(0, 500));
+  assert.equal(res.json.issue[0].code, code, res.text.slice(0, 500));
+}
+
+describe('HealthLake FHIR: work per request is bounded', () => {
+  let server: TestServer;
+  let fhir: FhirClient;
+  let patientId: string;
+
+  before(async () => {
+    server = await startTestServer();
+    const hl = new HealthLakeClient(clientOptions(server));
+    const ds = await hl.send(new CreateFHIRDatastoreCommand({ DatastoreTypeVersion: 'R4', DatastoreName: 'limits' }));
+    fhir = new FhirClient(ds.DatastoreEndpoint!);
+    const created = await fhir.post('Patient', { resourceType: 'Patient', name: [{ family: 'Doubling', given: ['Ada'] }] });
+    assert.equal(created.status, 201, created.text);
+    patientId = created.json.id;
+  });
+  after(async () => server?.stop());
+
+  async function stillServes(): Promise<void> {
+    const read = await fhir.get(`Patient/${patientId}`);
+    assert.equal(read.status, 200, read.text.slice(0, 300));
+    assert.equal(read.json.meta.versionId, '1', 'the refused patch changed nothing');
+  }
+
+  for (const count of [24, 32]) {
+    it(`a JSON Patch of ${count} doubling copies stops at the resource size limit with 422 too-long`, async () => {
+      const ops = Array.from({ length: count }, () => ({ op: 'copy', from: '/name', path: '/name/-' }));
+      assert.ok(JSON.stringify(ops).length < 1700);
+      assertOutcome(await fhir.patch(`Patient/${patientId}`, ops, { headers: JSON_PATCH }), 422, 'too-long');
+      await stillServes();
+    });
+  }
+
+  it('a JSON Patch that copies and removes a large value over and over is 422 too-costly', async () => {
+    // The document never grows past the limit, but each copy costs its size.
+    const big = 'x'.repeat(1024 * 1024);
+    const ops: unknown[] = [{ op: 'add', path: '/text', value: { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${big}</div>` } }];
+    for (let i = 0; i < 400; i++) ops.push({ op: 'copy', from: '/text', path: '/contained' }, { op: 'remove', path: '/contained' });
+    assertOutcome(await fhir.patch(`Patient/${patientId}`, ops, { headers: JSON_PATCH }), 422, 'too-costly');
+    await stillServes();
+  });
+
+  it('a JSON Patch that removes the whole resource is 422, not a crash', async () => {
+    assertOutcome(await fhir.patch(`Patient/${patientId}`, [{ op: 'remove', path: '' }], { headers: JSON_PATCH }), 422, 'processing');
+    await stillServes();
+  });
+
+  it('an ordinary JSON Patch still applies', async () => {
+    const id = (await fhir.post('Patient', { resourceType: 'Patient', name: [{ family: 'Plain' }] })).json.id;
+    const res = await fhir.patch(`Patient/${id}`, [
+      { op: 'copy', from: '/name/0', path: '/name/-' },
+      { op: 'move', from: '/name/1', path: '/name/0' },
+      { op: 'test', path: '/name/0/family', value: 'Plain' },
+      { op: 'add', path: '/gender', value: 'female' },
+    ], { headers: JSON_PATCH });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.name.length, 2);
+    assert.equal(res.json.gender, 'female');
+  });
+
+  it('a FHIRPath Patch that grows the resource past the limit is 422 too-long', async () => {
+    const names = (n: number, c: string, size: number) => Array.from({ length: n }, () => ({ family: c.repeat(size) }));
+    const created = await fhir.post('Patient', { resourceType: 'Patient', name: names(6, 'a', 1_000_000) });
+    assert.equal(created.status, 201, created.text.slice(0, 300));
+    const parameter = names(2, 'b', 2_500_000).map((value) => ({
+      name: 'operation',
+      part: [{ name: 'type', valueCode: 'add' }, { name: 'path', valueString: 'Patient' }, { name: 'name', valueString: 'name' },
+        { name: 'value', valueHumanName: value }],
+    }));
+    assertOutcome(await fhir.patch(`Patient/${created.json.id}`, { resourceType: 'Parameters', parameter }), 422, 'too-long');
+    assert.equal((await fhir.get(`Patient/${created.json.id}`)).json.meta.versionId, '1');
+  });
+
+  it('a FHIRPath Patch of many operations over a large resource is 422 too-costly', async () => {
+    const created = await fhir.post('Patient', { resourceType: 'Patient', name: Array.from({ length: 4 }, () => ({ family: 'z'.repeat(500_000) })) });
+    assert.equal(created.status, 201, created.text.slice(0, 300));
+    const parameter = Array.from({ length: 200 }, () => ({
+      name: 'operation',
+      part: [{ name: 'type', valueCode: 'delete' }, { name: 'path', valueString: 'Patient.descendants().where(false)' }],
+    }));
+    assertOutcome(await fhir.patch(`Patient/${created.json.id}`, { resourceType: 'Parameters', parameter }), 422, 'too-costly');
+    assert.equal((await fhir.get(`Patient/${created.json.id}`)).status, 200);
+  });
+});
