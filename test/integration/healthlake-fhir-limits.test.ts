@@ -99,4 +99,40 @@ describe('HealthLake FHIR: work per request is bounded', () => {
     assertOutcome(await fhir.patch(`Patient/${created.json.id}`, { resourceType: 'Parameters', parameter }), 422, 'too-costly');
     assert.equal((await fhir.get(`Patient/${created.json.id}`)).status, 200);
   });
+
+  const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+  const form = (n: number, pair: (i: number) => string) => Array.from({ length: n }, (_, i) => pair(i)).join('&');
+
+  it('a search with more criteria than one SQLite statement takes is 400 too-costly', async () => {
+    // 600 criteria: more terms than SQLite's compound SELECT allows (500).
+    assertOutcome(await fhir.get(`Patient?${form(600, () => 'family=Doubling')}`), 400, 'too-costly');
+    assertOutcome(await fhir.post('Patient/_search', form(101, (i) => `family=f${i}`), { headers: FORM }), 400, 'too-costly');
+    // 200 criteria of 100 values each: more bound variables than SQLite allows (32,766).
+    const values = Array.from({ length: 100 }, (_, i) => `v${i}`).join(',');
+    assertOutcome(await fhir.post('Patient/_search', form(200, () => `family=${values}`), { headers: FORM }), 400, 'too-costly');
+    assertOutcome(await fhir.post('Patient/_search', form(20, () => `family=${values}`), { headers: FORM }), 400, 'too-costly');
+    // Chained and _has criteria count their values too.
+    assertOutcome(await fhir.post('Observation/_search', form(20, () => `subject:Patient.family=${values}`), { headers: FORM }), 400, 'too-costly');
+    assertOutcome(await fhir.post('Patient/_search', form(20, () => `_has:Observation:subject:code=${values}`), { headers: FORM }), 400, 'too-costly');
+    // At the bounds the search runs.
+    const atBound = await fhir.post('Patient/_search', form(100, () => 'family=Doubling'), { headers: FORM });
+    assert.equal(atBound.status, 200, atBound.text.slice(0, 300));
+    assert.equal(atBound.json.total ?? atBound.json.entry?.length, 1);
+    await stillServes();
+  });
+
+  it('a search across resource types is bounded by its values over all types', async () => {
+    // Every type's search is one term of a UNION ALL: 146 types x 300 _id values bound before.
+    const types = (await fhir.get('metadata')).json.rest[0].resource.map((r: any) => r.type).join(',');
+    const ids = Array.from({ length: 100 }, (_, i) => `id${i}`).join(',');
+    assertOutcome(await fhir.get(`?_type=${types}&${form(3, () => `_id=${ids}`)}`), 400, 'too-costly');
+    assert.equal((await fhir.get(`?_id=${patientId}`)).status, 200);
+  });
+
+  it('_include and _revinclude fan-out is bounded: more than 20 of them is 400 too-costly', async () => {
+    const includes = form(300, (i) => (i % 2 ? '_include=Patient:general-practitioner' : '_revinclude:iterate=Observation:subject'));
+    assertOutcome(await fhir.post('Patient/_search', includes, { headers: FORM }), 400, 'too-costly');
+    const ok = await fhir.post('Patient/_search', `_id=${patientId}&_include=Patient:general-practitioner&_revinclude:iterate=Observation:subject`, { headers: FORM });
+    assert.equal(ok.status, 200, ok.text.slice(0, 300));
+  });
 });

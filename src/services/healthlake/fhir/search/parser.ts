@@ -51,6 +51,8 @@ export interface SearchQuery {
   revinclude: IncludeSpec[];
   /** Parameter names as given (for the audit record; never values). */
   names: string[];
+  /** Values of all criteria, chained and _has ones included (what the SQL binds, roughly). */
+  valueCount: number;
 }
 
 export const MAX_COUNT = 100;
@@ -58,6 +60,13 @@ export const DEFAULT_COUNT = 100;
 const MAX_SORT_KEYS = 5;
 const MAX_CHAIN_DEPTH = 4;
 const MAX_OR_VALUES = 100;
+// A search is one SQL statement: each criterion is a term of one compound SELECT (SQLite allows
+// 500) and each value binds a few variables (SQLite allows 32,766). Refused below both, as
+// too-costly, before any SQL is built.
+const MAX_CRITERIA = 100;
+const MAX_VALUES = 1000;
+const MAX_INCLUDES = 20;
+const tooCostly = (message: string) => badRequest(message, 'too-costly');
 
 /** Splits on unescaped commas and unescapes \, \| \$ \\ in each part. */
 export function splitOr(value: string): string[] {
@@ -182,6 +191,8 @@ export interface ParseOptions {
 
 class Parser {
   readonly names: string[] = [];
+  /** Values of every criterion so far, chained and _has ones included. */
+  values = 0;
   constructor(private readonly options: ParseOptions) {}
 
   unknown(message: string): undefined {
@@ -191,7 +202,7 @@ class Parser {
 
   /** One `name[:modifier][.chain]=value` filter on `type`, or undefined when ignored. */
   criterion(type: string, name: string, value: string, depth = 0): Criterion | undefined {
-    if (depth > MAX_CHAIN_DEPTH) throw badRequest(`Search chain '${name.slice(0, 100)}' is too deep.`);
+    if (depth > MAX_CHAIN_DEPTH) throw tooCostly(`Search chain '${name.slice(0, 100)}' is too deep.`);
     if (name.startsWith('_has:')) return this.has(type, name, value, depth);
     const dot = name.indexOf('.');
     if (dot > 0) {
@@ -222,7 +233,9 @@ class Parser {
       return { kind: 'missing', param, missing: value === 'true' };
     }
     const raws = splitOr(value);
-    if (raws.length > MAX_OR_VALUES) throw badRequest(`Too many values for search parameter ${code} (at most ${MAX_OR_VALUES}).`);
+    if (raws.length > MAX_OR_VALUES) throw tooCostly(`Too many values for search parameter ${code} (at most ${MAX_OR_VALUES}).`);
+    this.values += raws.length;
+    if (this.values > MAX_VALUES) throw tooCostly(`The search has too many values (at most ${MAX_VALUES} in all).`);
     if (raws.some((r) => r === '')) throw badRequest(`Empty value for search parameter ${code}.`);
     const values = raws.map((r) => {
       if (modifier === 'text' || modifier === 'contains' || modifier === 'exact') return { kind: 'string', text: unescape(r) } as StringValue;
@@ -270,9 +283,15 @@ function includeSpec(value: string, iterate: boolean, rev: boolean, baseType: st
 /** Parameters that control paging or output, not matching. */
 export const RESULT_PARAMETERS = new Set(['_count', '_sort', '_include', '_revinclude', '_total', '_summary', '_elements', '_format', '_pretty', 'page', '_include:iterate', '_revinclude:iterate', '_include:recurse', '_revinclude:recurse']);
 
+/** Searches that run as one statement (one per type of a search across types) stay within one search's bounds. */
+export function checkCombinedCost(queries: SearchQuery[]): void {
+  const values = queries.reduce((n, q) => n + Math.max(1, q.valueCount), 0);
+  if (values > MAX_VALUES) throw tooCostly(`The search has too many values across its resource types (at most ${MAX_VALUES} in all).`);
+}
+
 export function parseSearch(resourceType: string, params: [string, string][], options: ParseOptions): SearchQuery {
   const parser = new Parser(options);
-  const q: SearchQuery = { resourceType, criteria: [], sort: [], count: DEFAULT_COUNT, include: [], revinclude: [], names: [] };
+  const q: SearchQuery = { resourceType, criteria: [], sort: [], count: DEFAULT_COUNT, include: [], revinclude: [], names: [], valueCount: 0 };
   for (const [name, value] of params) {
     if (!q.names.includes(name)) q.names.push(name);
     switch (name) {
@@ -317,9 +336,13 @@ export function parseSearch(resourceType: string, params: [string, string][], op
       default: {
         if (value.length > 4096) throw badRequest(`The value of search parameter ${name.slice(0, 64)} is too long.`);
         const c = parser.criterion(resourceType, name, value);
-        if (c) q.criteria.push(c);
+        if (c && q.criteria.push(c) > MAX_CRITERIA) throw tooCostly(`The search has too many criteria (at most ${MAX_CRITERIA}).`);
       }
     }
+  }
+  q.valueCount = parser.values;
+  if (q.include.length + q.revinclude.length > MAX_INCLUDES) {
+    throw tooCostly(`The search has too many _include and _revinclude parameters (at most ${MAX_INCLUDES}).`);
   }
   if (q.summary === 'text' && (q.include.length > 0 || q.revinclude.length > 0)) {
     throw badRequest('_summary=text cannot be combined with _include or _revinclude.');

@@ -191,13 +191,16 @@ function typedRowsKey(ctx: FhirContext, param: SearchParamDef): { key: number; r
 function referencedFrom(ctx: FhirContext, rows: PageRow[], spec: IncludeSpec): StoredResource[] {
   const sources = rows.filter((r) => r.rtype === spec.sourceType).map((r) => r.rid);
   if (sources.length === 0) return [];
-  const byType = new Map<string, string[]>();
+  const byType = new Map<string, Set<string>>();
   const { key, refType } = typedRowsKey(ctx, spec.param);
+  // Read no more resources than could be included (the references of a page can be many more).
+  let wanted = 0;
   for (const ref of ctx.repo.referencesOf(sources, key)) {
     if ((spec.targetType && ref.refType !== spec.targetType) || (refType && ref.refType !== refType)) continue;
-    byType.set(ref.refType, [...(byType.get(ref.refType) ?? []), ref.refId]);
+    const ids = byType.get(ref.refType) ?? byType.set(ref.refType, new Set()).get(ref.refType)!;
+    if (!ids.has(ref.refId) && wanted++ < MAX_INCLUDED) ids.add(ref.refId);
   }
-  return [...byType].flatMap(([type, ids]) => ctx.repo.liveByIds(ctx.store, type, ids));
+  return [...byType].flatMap(([type, ids]) => ctx.repo.liveByIds(ctx.store, type, [...ids]));
 }
 
 function referencing(ctx: FhirContext, rows: PageRow[], spec: IncludeSpec): StoredResource[] {

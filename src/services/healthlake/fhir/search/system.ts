@@ -10,7 +10,7 @@ import type { FhirContext } from '../context.ts';
 import type { PageRow } from '../repository.ts';
 import { resourceTypes } from '../operation-params.ts';
 import { badRequest } from '../errors.ts';
-import { parseSearch, type SearchQuery } from './parser.ts';
+import { checkCombinedCost, parseSearch, type SearchQuery } from './parser.ts';
 import { SearchSql } from './sql.ts';
 import { entriesOf, searchLinks, searchParams, searchset, type SearchOutcome } from './run.ts';
 
@@ -30,6 +30,7 @@ export function executeSystemSearch(ctx: FhirContext, input: { params: [string, 
   const { types, named } = searchedTypes(ctx, params);
   // Strict per type: a parameter one of the types does not define is an error, not ignored.
   const queries = types.map((t) => parseSearch(t, criteria, { strict: true }));
+  checkCombinedCost(queries);
   // The result parameters (_count, _total, _summary, _elements, _sort) read the same for every type.
   const shape: SearchQuery = queries[0] ?? parseSearch('Patient', criteria.filter(([k]) => k.startsWith('_')), { strict: true });
   for (const { param } of shape.sort) {
