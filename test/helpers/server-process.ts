@@ -7,7 +7,7 @@ import { ROOT } from './server.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
-export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
+function spawnServe(dataDir: string, env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
     env: {
       ...process.env,
@@ -17,15 +17,34 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let stderr = '';
   child.stderr!.setEncoding('utf8');
-  const url = await new Promise<string>((resolve, reject) => {
+  return child;
+}
+
+export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; consoleUrl: string }> {
+  const child = spawnServe(dataDir, env);
+  let stderr = '';
+  const urls = await new Promise<{ url: string; consoleUrl: string }>((resolve, reject) => {
     child.stderr!.on('data', (chunk: string) => {
       stderr += chunk;
-      const m = /listening on (http:\/\/\S+)/.exec(stderr);
-      if (m) resolve(m[1]!);
+      const api = /listening on (http:\/\/\S+)/.exec(stderr);
+      const web = /Web console on (http:\/\/\S+?)\/console\//.exec(stderr);
+      if (api && web) resolve({ url: api[1]!, consoleUrl: web[1]! });
     });
     child.once('exit', (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
   });
-  return { child, url };
+  return { child, ...urls };
+}
+
+/** Runs `healthtrail serve` expected to fail at start: its exit code and everything it printed
+ * (it is killed if it starts listening instead, so a test never leaves it behind). */
+export async function serveUntilExit(dataDir: string, env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+  const child = spawnServe(dataDir, env);
+  let stderr = '';
+  child.stderr!.on('data', (chunk: string) => {
+    stderr += chunk;
+    if (/listening on/.test(stderr)) child.kill('SIGKILL');
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  return { code, stderr };
 }
