@@ -1,7 +1,8 @@
 /**
  * Shape-driven XML input on fast-xml-parser: rest-xml request bodies (S3's
  * CompleteMultipartUpload, DeleteObjects...) and, in tests, query/rest-xml responses read back
- * the way a client would. DTDs are refused outright (no entity expansion).
+ * the way a client would. DTDs are refused outright (no entity expansion), and nesting is bounded
+ * (no request shape nests deeper than a few levels; the parser recurses per level).
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { AwsError } from '../../core/aws-error.ts';
@@ -16,6 +17,9 @@ export type XmlErrorFactory = (message: string) => AwsError;
 
 export const malformedXml: XmlErrorFactory = (message) => new AwsError('MalformedXML', message, { status: 400 });
 
+/** Deepest element nesting accepted (S3's deepest request document, a lifecycle rule, has 6). */
+const MAX_XML_DEPTH = 64;
+
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
@@ -28,6 +32,7 @@ const parser = new XMLParser({
   ignorePiTags: true,
   processEntities: true,
   htmlEntities: true,
+  maxNestedTags: MAX_XML_DEPTH,
 });
 
 /** Parses a document and returns its root element's local name and node. */
@@ -35,7 +40,13 @@ export function parseXmlDocument(text: string, onError: XmlErrorFactory = malfor
   if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw onError('DTDs are not allowed');
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw onError(`The XML you provided was not well-formed: ${valid.err.msg}`);
-  const doc = parser.parse(text) as Record<string, XmlNode[]>;
+  let doc: Record<string, XmlNode[]>;
+  try {
+    doc = parser.parse(text) as Record<string, XmlNode[]>;
+  } catch (e) {
+    // The parser's own limits (nesting, entity expansion) throw plain Errors.
+    throw onError(`The XML you provided was not well-formed or did not validate against our published schema: ${(e as Error).message.slice(0, 200)}`);
+  }
   const name = Object.keys(doc).find((k) => !k.startsWith('?') && !k.startsWith('#'));
   if (!name) throw onError('The XML you provided was empty');
   return { name, node: doc[name]![0]! };
