@@ -98,6 +98,9 @@ export interface ServiceProvider {
   requestParameters?(operation: string, input: Params, ctx: CallContext): Record<string, unknown> | null;
   /** Overrides model-driven responseElements (e.g. FHIR calls log identifiers only). */
   responseElements?(operation: string, output: Params, ctx: CallContext): Record<string, unknown> | null;
+  /** Limits of the service beyond the model's (S3's 1,024-byte keys), checked with the model's
+   * validation: before authorization, any state change or record of success. */
+  checkInput?(operation: string, input: Params): void;
   /** Override the error code for a model-validation failure on a given member. */
   validationCodeFor?(operation: string, memberPath: string): string | undefined;
 }

@@ -333,7 +333,7 @@ export class ApiPipeline {
 
   private checkInput(provider: ServiceProvider, model: ServiceModel, operation: OperationModel, input: Params): void {
     const violations = validateInput(model, operation, input);
-    if (violations.length === 0) return;
+    if (violations.length === 0) return provider.checkInput?.(operation.name, input);
     const code = provider.validationCodeFor?.(operation.name, violations[0]!.path) ?? provider.validationErrorCode;
     throw new AwsError(code, formatValidationMessage(violations));
   }

@@ -10,7 +10,8 @@ import type { BucketOwner, TrailBuckets } from '../../trails/ports.ts';
 import type { BucketRepository } from './bucket-repository.ts';
 import { S3Errors } from './errors.ts';
 import type { KeyLocks } from './key-locks.ts';
-import { checkKey, DEFAULT_CONTENT_TYPE } from './object-metadata.ts';
+import { checkKey } from './key-limits.ts';
+import { DEFAULT_CONTENT_TYPE } from './object-metadata.ts';
 
 export interface PutObjectOptions {
   contentType?: string;

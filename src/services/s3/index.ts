@@ -25,6 +25,7 @@ import { bucketHandlers } from './handlers/bucket-handlers.ts';
 import { listHandlers } from './handlers/list-handlers.ts';
 import { multipartHandlers } from './handlers/multipart-handlers.ts';
 import { objectHandlers } from './handlers/object-handlers.ts';
+import { checkInputKeys } from './key-limits.ts';
 import { KeyLocks } from './key-locks.ts';
 import { recoverPendingWork } from './pending-runner.ts';
 import { PendingWorkRepository } from './pending-work.ts';
@@ -73,6 +74,7 @@ export function s3Service(db: Db, config: Config, store: ObjectStore): S3Service
     responseElements: s3ResponseElements,
     // A document that misses required elements is, for S3, XML that fails its schema.
     validationCodeFor: (_operation, path) => (/^(delete|multipartUpload|createBucketConfiguration)(\.|$)/.test(path) ? 'MalformedXML' : undefined),
+    checkInput: checkInputKeys,
     receiveBody: receiveS3Body,
     requestToParse: s3RequestToParse,
   };

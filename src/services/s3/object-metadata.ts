@@ -4,15 +4,9 @@ import type { Params } from '../../wire/types.ts';
 import { S3Errors } from './errors.ts';
 import { storedContentEncoding } from './upload-body.ts';
 
-/** S3's limits: keys up to 1024 UTF-8 bytes, user metadata up to 2 KB. */
-const MAX_KEY_BYTES = 1024;
+/** S3's limit on user metadata: 2 KB (keys: key-limits.ts). */
 const MAX_METADATA_BYTES = 2048;
 export const DEFAULT_CONTENT_TYPE = 'binary/octet-stream';
-
-export function checkKey(key: string): void {
-  const size = Buffer.byteLength(key);
-  if (size > MAX_KEY_BYTES) throw S3Errors.keyTooLong(size);
-}
 
 /** What PutObject / CreateMultipartUpload / CopyObject (REPLACE) store with the object. */
 export function metadataFromInput(input: Params): ObjectMetadata {

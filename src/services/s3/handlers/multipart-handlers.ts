@@ -11,7 +11,7 @@ import type { StagedHandler } from '../../../core/staged-call.ts';
 import { PartChangedError } from '../../../objects/object-store.ts';
 import type { Params } from '../../../wire/types.ts';
 import { S3Errors } from '../errors.ts';
-import { checkKey, metadataFromInput } from '../object-metadata.ts';
+import { metadataFromInput } from '../object-metadata.ts';
 import { discardWrite, owePublish, publishWrite, stageJoinedWrite, stageWrite, type StagedWrite } from '../object-writes.ts';
 import { UPLOADS_BUCKET, partKey, purgeUpload } from '../pending-runner.ts';
 import { canonicalUserId, reachBucket, setEventData, type S3Deps } from '../s3-context.ts';
@@ -73,7 +73,6 @@ export function multipartHandlers(deps: S3Deps): { handlers: Record<string, Hand
     const bucket = input.Bucket as string;
     const key = input.Key as string;
     reachBucket(deps, ctx, bucket, key);
-    checkKey(key);
     const uploadId = ctx.ids.chars(64, UPLOAD_ID_ALPHABET);
     deps.uploads.insert({
       uploadId, bucket, key, initiatedAt: ctx.now.getTime(), initiatorArn: ctx.principal.arn,

@@ -6,7 +6,8 @@ import type { ObjectBody, ObjectInfo } from '../../../objects/object-store.ts';
 import type { Params } from '../../../wire/types.ts';
 import { parseCopySource } from '../copy-source.ts';
 import { S3Errors } from '../errors.ts';
-import { checkKey, metadataFromInput, objectOutput } from '../object-metadata.ts';
+import { keyTooLongSize } from '../key-limits.ts';
+import { metadataFromInput, objectOutput } from '../object-metadata.ts';
 import { discardWrite, owePublish, publishWrite, stageWrite, type StagedWrite } from '../object-writes.ts';
 import { checkPreconditions, resolveRange } from '../preconditions.ts';
 import { reachBucket, setEventData, type S3Deps } from '../s3-context.ts';
@@ -82,7 +83,6 @@ export function objectHandlers(deps: S3Deps): Record<string, StagedHandler> {
       setEventData(ctx, 0, 0);
       const { bucket, key } = target(input);
       reachBucket(deps, ctx, bucket, key);
-      checkKey(key);
       const metadata = metadataFromInput(input);
       const upload = uploadBody(deps, ctx, input);
       const write = await stageWrite(deps, bucket, key, upload.stream, metadata, { etag: upload.etag });
@@ -166,7 +166,8 @@ export function objectHandlers(deps: S3Deps): Record<string, StagedHandler> {
     discard: async (_ctx, s) => s.release(),
   };
 
-  const deleteObjects: StagedHandler<{ bucket: string; keys: string[]; releases: Array<() => void> }> = {
+  /** Entries over S3's key limit are answered one by one in Errors, the others deleted. */
+  const deleteObjects: StagedHandler<{ bucket: string; keys: string[]; tooLong: string[]; releases: Array<() => void> }> = {
     async prepare(ctx, input) {
       setEventData(ctx, 0, 0);
       const bucket = input.Bucket as string;
@@ -177,20 +178,27 @@ export function objectHandlers(deps: S3Deps): Record<string, StagedHandler> {
       }
       const objects = (input.Delete as { Objects?: Array<{ Key?: string }> } | undefined)?.Objects ?? [];
       if (objects.length === 0 || objects.length > 1000) throw S3Errors.malformedXml();
-      const keys = objects.map((o) => o.Key ?? '');
-      if (keys.some((k) => k === '')) throw S3Errors.malformedXml();
+      const named = objects.map((o) => o.Key ?? '');
+      if (named.some((k) => k === '')) throw S3Errors.malformedXml();
+      const keys = named.filter((k) => keyTooLongSize(k) === undefined);
+      const tooLong = named.filter((k) => keyTooLongSize(k) !== undefined);
       const releases: Array<() => void> = [];
       // One order for everyone, so two multi-deletes cannot wait on each other.
       for (const key of [...new Set(keys)].sort()) releases.push(await deps.locks.acquire(bucket, key));
       setEventData(ctx, Buffer.byteLength(JSON.stringify(objects)), 0);
-      return { bucket, keys, releases };
+      return { bucket, keys, tooLong, releases };
     },
     commit(ctx, input, s) {
       [...new Set(s.keys)].forEach((key, i) => {
         deps.pending.add({ id: `delete:${ctx.requestId}:${i}`, kind: 'delete', bucket: s.bucket, key }, ctx.now.getTime());
       });
       const quiet = (input.Delete as { Quiet?: boolean }).Quiet === true;
-      return quiet ? {} : { Deleted: s.keys.map((Key) => ({ Key })) };
+      const out: Params = quiet || s.keys.length === 0 ? {} : { Deleted: s.keys.map((Key) => ({ Key })) };
+      if (s.tooLong.length > 0) {
+        const error = S3Errors.keyTooLong(0);
+        out.Errors = s.tooLong.map((Key) => ({ Key, Code: error.code, Message: error.message }));
+      }
+      return out;
     },
     async publish(ctx, s) {
       try {
@@ -217,7 +225,6 @@ export function objectHandlers(deps: S3Deps): Record<string, StagedHandler> {
       if (!sourceBucket) throw S3Errors.noSuchBucket(source.bucket);
       if (sourceBucket.accountId !== ctx.principal.accountId) throw S3Errors.accessDenied();
       reachBucket(deps, ctx, bucket, key);
-      checkKey(key);
       const replace = input.MetadataDirective === 'REPLACE';
       if (!replace && source.bucket === bucket && source.key === key) {
         throw S3Errors.invalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
