@@ -44,6 +44,7 @@ function jsonFamily(f: SigV4Failure, status: number, protocol: 'json' | 'rest-js
     case 'SignatureMismatch':
       return err('InvalidSignatureException', f.message);
     case 'PayloadHashMismatch':
+    case 'HeadersNotSigned': // raised for S3 only; a signature that does not cover the request
       return err('InvalidSignatureException', MISMATCH);
     case 'RequestExpired':
       if (f.detail.expiry === 'presign-expired') return new AwsError('RequestExpired', REQUEST_EXPIRED, { status: 400 });
@@ -66,6 +67,7 @@ function queryFamily(f: SigV4Failure): AwsError {
     case 'SignatureMismatch':
       return err('SignatureDoesNotMatch', f.message, 403);
     case 'PayloadHashMismatch':
+    case 'HeadersNotSigned': // raised for S3 only
       return err('SignatureDoesNotMatch', MISMATCH, 403);
     case 'RequestExpired':
       if (f.detail.expiry === 'presign-expired') return err('RequestExpired', REQUEST_EXPIRED, 400);
@@ -93,6 +95,7 @@ function s3(f: SigV4Failure): AwsError {
       });
     case 'SignatureMismatch':
     case 'PayloadHashMismatch':
+    case 'HeadersNotSigned': // answered through detail.s3 above
       if (f.kind === 'PayloadHashMismatch') {
         return err('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", 400, {
           ClientComputedContentSHA256: d.clientSha256 ?? '',

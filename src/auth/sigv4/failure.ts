@@ -14,7 +14,9 @@ export type SigV4FailureKind =
   | 'ExpiredToken'
   /** Session token missing, wrong, or sent with long-term credentials. */
   | 'InvalidToken'
-  | 'PayloadHashMismatch';
+  | 'PayloadHashMismatch'
+  /** S3: an x-amz-* header the signature does not cover (unsigned-headers.ts). */
+  | 'HeadersNotSigned';
 
 /** S3's own answer to a malformed signature, when it differs from the generic mapping. */
 export interface S3Override {

@@ -1,7 +1,7 @@
 /**
  * Full SigV4 verification of one request, in AWS's order:
  *   signature present and well formed -> inside its time window -> key known -> session token
- *   -> signature matches -> declared payload hash matches the body.
+ *   -> signature matches -> (S3) every x-amz-* header signed -> declared payload hash matches the body.
  * Throws SigV4Failure; auth-error.ts maps it to the protocol's error.
  */
 import type { HttpRequest } from '../../wire/types.ts';
@@ -15,6 +15,7 @@ import { checkSessionToken } from './session-token.ts';
 import { computeSignature, signatureMatches, stringToSign } from './signature.ts';
 import { signingKeyWithPads, standInKeys } from './signing-key.ts';
 import type { CredentialLookup, SignedRequestInfo } from './types.ts';
+import { requireSignedAmzHeaders } from './unsigned-headers.ts';
 
 /**
  * Stand-in secret for unknown access keys: the signature is still computed (through a signing-key
@@ -73,6 +74,8 @@ export function verifySigV4(req: HttpRequest, lookup: CredentialLookup, now: Dat
       signatureProvided: input.signature,
     });
   }
+
+  if (scope.service === 's3') requireSignedAmzHeaders(req.headers, input.signedHeaders, detail);
 
   if (declared !== undefined && !isUncheckedPayload(declared) && !streamed) {
     bodyHash ??= sha256Hex(req.body);
