@@ -74,13 +74,17 @@ function show(value: unknown): string {
   return String(value);
 }
 
+/** A value echoed in a message is cut short: a list of 20,000 tags is echoed whole otherwise. */
+const MAX_SHOWN = 1000;
+const shorten = (text: string) => (text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}...` : text);
+
 class Checker {
   readonly out: Violation[] = [];
 
   constructor(private readonly model: ServiceModel) {}
 
   private fail(path: string, value: unknown, sensitive: boolean, constraint: string): void {
-    const shown = value === null ? 'null' : `'${sensitive ? '***' : show(value)}'`;
+    const shown = value === null ? 'null' : `'${sensitive ? '***' : shorten(show(value))}'`;
     this.out.push({ path, message: `Value ${shown} at '${path}' failed to satisfy constraint: ${constraint}` });
   }
 
@@ -207,8 +211,12 @@ export function validateInput(model: ServiceModel, operation: OperationModel, in
   return checker.out;
 }
 
+/** Violations spelled out in one message: a request can break thousands (one per list item),
+ * and the message is sent and recorded (errorMessage) whole. The count stays exact. */
+const MAX_LISTED = 10;
+
 /** "1 validation error detected: ...", "2 validation errors detected: ...; ..." */
 export function formatValidationMessage(violations: Violation[]): string {
   const n = violations.length;
-  return `${n} validation error${n === 1 ? '' : 's'} detected: ${violations.map((v) => v.message).join('; ')}`;
+  return `${n} validation error${n === 1 ? '' : 's'} detected: ${violations.slice(0, MAX_LISTED).map((v) => v.message).join('; ')}`;
 }

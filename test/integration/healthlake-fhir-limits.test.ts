@@ -49,6 +49,20 @@ describe('HealthLake FHIR: work per request is bounded', () => {
     });
   }
 
+  it('the patches of one batch Bundle share one work budget: 100 doubling patches stop after the first few', async () => {
+    const data = Buffer.from(JSON.stringify(Array.from({ length: 24 }, () => ({ op: 'copy', from: '/name', path: '/name/-' })))).toString('base64');
+    const entry = Array.from({ length: 100 }, () => ({
+      resource: { resourceType: 'Binary', contentType: 'application/json-patch+json', data },
+      request: { method: 'PATCH', url: `Patient/${patientId}` },
+    }));
+    const res = await fhir.post('', { resourceType: 'Bundle', type: 'batch', entry });
+    assert.equal(res.status, 200, res.text.slice(0, 500));
+    const issues = res.json.entry.map((e: any) => `${e.response.status} ${e.response.outcome?.issue?.[0]?.code}`);
+    assert.equal(issues[0], '422 too-long');
+    assert.equal(issues[99], '422 too-costly');
+    await stillServes();
+  });
+
   it('a JSON Patch that copies and removes a large value over and over is 422 too-costly', async () => {
     // The document never grows past the limit, but each copy costs its size.
     const big = 'x'.repeat(1024 * 1024);

@@ -42,12 +42,21 @@ export function queryParams(req: HttpRequest): Map<string, string> {
   return params;
 }
 
+/**
+ * More '.'-separated parts than any member path of a query model has (the deepest, e.g.
+ * SNS's MessageAttributes.entry.N.Value.StringListValues.member.N, has 7): such a key names no
+ * member and is ignored, as unknown parameters are, without building a node per part.
+ */
+const MAX_KEY_PARTS = 32;
+
 function buildTree(params: Map<string, string>): QueryNode {
   const root: QueryNode = {};
   for (const [key, value] of params) {
     if (key === 'Action' || key === 'Version') continue;
+    const parts = key.split('.', MAX_KEY_PARTS + 1);
+    if (parts.length > MAX_KEY_PARTS) continue;
     let node = root;
-    for (const part of key.split('.')) {
+    for (const part of parts) {
       node.c ??= Object.create(null) as Record<string, QueryNode>;
       node = node.c[part] ??= {};
     }

@@ -6,16 +6,16 @@
 import jsonpatch from 'fast-json-patch';
 import { evalFhirPathTyped, getDataType, toTypedValue } from '@medplum/core';
 import { badRequest, FhirError } from './errors.ts';
-import { jsonBytes, PatchBudget } from './patch-budget.ts';
+import { jsonBytes, PatchBudget, type PatchRequest } from './patch-budget.ts';
 
 const unprocessable = (message: string) => new FhirError(422, message, { issueCode: 'processing' });
 
-export function applyJsonPatch(resource: Record<string, unknown>, ops: unknown, maxBytes: number): Record<string, unknown> {
+export function applyJsonPatch(resource: Record<string, unknown>, ops: unknown, request: PatchRequest): Record<string, unknown> {
   if (!Array.isArray(ops)) throw badRequest('A JSON Patch body must be an array of operations.');
   const error = jsonpatch.validate(ops as jsonpatch.Operation[]);
   if (error) throw badRequest(`Invalid JSON Patch: ${error.message.split('\n')[0]}`);
   let doc: unknown = structuredClone(resource);
-  const budget = new PatchBudget(() => doc, maxBytes);
+  const budget = new PatchBudget(() => doc, request);
   try {
     (ops as jsonpatch.Operation[]).forEach((op, i) => {
       chargeJsonPatchOp(budget, doc, op, i);
@@ -237,9 +237,9 @@ function listAt(resource: Record<string, unknown>, path: string): unknown[] {
   return list;
 }
 
-export function applyFhirPathPatch(resource: Record<string, unknown>, params: unknown, maxBytes: number): Record<string, unknown> {
+export function applyFhirPathPatch(resource: Record<string, unknown>, params: unknown, request: PatchRequest): Record<string, unknown> {
   const doc = structuredClone(resource);
-  const budget = new PatchBudget(() => doc, maxBytes);
+  const budget = new PatchBudget(() => doc, request);
   for (const op of readOperations(params)) {
     // Each operation evaluates its path over the whole document, then may add its value.
     budget.charge(budget.documentBytes);

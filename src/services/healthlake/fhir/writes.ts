@@ -205,7 +205,7 @@ export function patchResource(ctx: FhirContext, patch: unknown, kind: PatchKind,
   checkMutable(type);
   checkIfMatch(current, ifMatch);
   const before = JSON.parse(current.content!) as Record<string, unknown>;
-  const after = kind === 'json-patch' ? applyJsonPatch(before, patch, ctx.maxResourceBytes) : applyFhirPathPatch(before, patch, ctx.maxResourceBytes);
+  const after = kind === 'json-patch' ? applyJsonPatch(before, patch, ctx) : applyFhirPathPatch(before, patch, ctx);
   if (after.resourceType !== type || after.id !== id) throw badRequest('A patch must not change resourceType or id.');
   try {
     return store(ctx, after as unknown as Resource, id, 'PATCH', current);
