@@ -102,7 +102,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
   const trails = new TrailStore(db);
   const signingKeys = new SigningKeys(db);
   const s3 = s3Service(db, config, createObjectStore(config));
-  await s3.recover();
+  await s3.recover(log);
   const buckets: TrailBuckets = s3.buckets;
   // Delivery reads committed events only, through a connection of its own.
   const deliveryReader = db.openReader();
@@ -144,7 +144,8 @@ export async function startServer(requested: Config, options: StartOptions = {})
   };
   // Two listeners, two origins: the API one serves what clients stored (inert, see
   // inert-content.ts), the console one only the console (console-listener.ts).
-  const server = createHttpServer(createRouter(pipeline, [sns.publicRoute], fhir, () => consoleBaseUrl(config)), {
+  const server = createHttpServer(createRouter(pipeline, [sns.publicRoute], fhir, () => consoleBaseUrl(config),
+    () => ({ s3PendingWorkSetAside: s3.setAsideCount() })), {
     ...httpOptions,
     // S3 reads (or streams) its own bodies: uploads may be gigabytes.
     streamsBody: (req) => readCredentialScope(req)?.service === 's3',

@@ -22,11 +22,13 @@ export interface FhirFront {
 /**
  * `consoleUrl` (the console listener's base URL, known once it listens) makes /console here a
  * pointer to it: the console never runs on this origin, which serves bytes clients stored.
+ * `healthDetails` adds what an operator should see to /health (work set aside at start-up).
  */
-export function createRouter(pipeline: ApiPipeline, unsignedRoutes: UnsignedRoute[] = [], fhir?: FhirFront, consoleUrl?: () => string) {
+export function createRouter(pipeline: ApiPipeline, unsignedRoutes: UnsignedRoute[] = [], fhir?: FhirFront, consoleUrl?: () => string,
+  healthDetails?: () => Record<string, unknown>) {
   return async (req: HttpRequest, sourceIp: string, requestId: string, log: CallLog): Promise<HttpResponse> => {
     if (req.path === '/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok' }) };
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'ok', ...healthDetails?.() }) };
     }
     if (consoleUrl && CONSOLE_PATH.test(req.path)) return consoleElsewhere(req, consoleUrl(), requestId);
     if (FHIR_PATH.test(req.path)) {

@@ -10,6 +10,7 @@
  *   authorization.ts, audit.ts       IAM actions; data vs management events, record fields
  *   buckets.ts             the in-process API other parts of the server use (trail delivery)
  */
+import type { Logger } from 'pino';
 import type { Handler, ServiceProvider } from '../../core/service.ts';
 import type { StagedHandler } from '../../core/staged-call.ts';
 import type { Config } from '../../config.ts';
@@ -27,7 +28,7 @@ import { multipartHandlers } from './handlers/multipart-handlers.ts';
 import { objectHandlers } from './handlers/object-handlers.ts';
 import { checkInputKeys } from './key-limits.ts';
 import { KeyLocks } from './key-locks.ts';
-import { recoverPendingWork } from './pending-runner.ts';
+import { recoverPendingWork, type Recovery } from './pending-runner.ts';
 import { PendingWorkRepository } from './pending-work.ts';
 import { receiveS3Body, s3RequestToParse } from './request-hooks.ts';
 import type { S3Deps } from './s3-context.ts';
@@ -37,8 +38,11 @@ export interface S3Service {
   provider: ServiceProvider;
   /** For trail delivery and other in-process callers. */
   buckets: S3Buckets;
-  /** Finishes object-store work a crash left undone; call once before serving. */
-  recover(): Promise<number>;
+  /** Finishes object-store work a crash left undone, setting aside what cannot be done; call
+   * once before serving. */
+  recover(log: Logger): Promise<Recovery>;
+  /** Pending work set aside by recovery, for /health. */
+  setAsideCount(): number;
 }
 
 export function s3Service(db: Db, config: Config, store: ObjectStore): S3Service {
@@ -81,6 +85,7 @@ export function s3Service(db: Db, config: Config, store: ObjectStore): S3Service
   return {
     provider,
     buckets: new S3Buckets(deps.buckets, store, deps.locks),
-    recover: () => recoverPendingWork(store, deps.pending),
+    recover: (log) => recoverPendingWork(store, deps.pending, log),
+    setAsideCount: () => deps.pending.setAsideCount(),
   };
 }

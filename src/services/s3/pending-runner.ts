@@ -4,6 +4,7 @@
  */
 import { forEachLimit } from '../../objects/each-limit.ts';
 import type { ObjectStore } from '../../objects/object-store.ts';
+import type { Logger } from 'pino';
 import type { PendingWork, PendingWorkRepository } from './pending-work.ts';
 
 /** Internal bucket of the object store that holds multipart parts (no S3 name starts with '.'). */
@@ -39,13 +40,37 @@ export async function doPendingWork(store: ObjectStore, work: PendingWork): Prom
   }
 }
 
-/** Replays what a crash left undone, then drops staged bytes nothing refers to. */
-export async function recoverPendingWork(store: ObjectStore, pending: PendingWorkRepository): Promise<number> {
-  const owed = pending.all();
-  for (const work of owed) {
-    await doPendingWork(store, work);
-    pending.remove(work.id);
+/** Outcome of start-up recovery: work done, and work set aside because it could not be done. */
+export interface Recovery {
+  done: number;
+  setAside: number;
+}
+
+/**
+ * Replays what a crash left undone, then drops staged bytes nothing refers to. One entry that
+ * cannot be carried out never stops the server: it is logged (one line naming it), set aside in
+ * the database (counted in /health) and the rest goes on.
+ */
+export async function recoverPendingWork(store: ObjectStore, pending: PendingWorkRepository, log: Logger,
+  now: () => number = Date.now): Promise<Recovery> {
+  const outcome: Recovery = { done: 0, setAside: 0 };
+  for (const work of pending.all()) {
+    try {
+      await doPendingWork(store, work);
+      pending.remove(work.id);
+      outcome.done++;
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      pending.setAside(work.id, reason, now());
+      outcome.setAside++;
+      log.error({ pendingWork: { id: work.id, kind: work.kind, bucket: work.bucket, key: work.key }, err },
+        's3 pending work set aside: start-up recovery could not carry it out (row kept in s3_pending_work, set_aside_at)');
+    }
   }
-  await store.sweepStaged(new Set(), 60 * 60 * 1000);
-  return owed.length;
+  try {
+    await store.sweepStaged(pending.setAsidePublishIds(), 60 * 60 * 1000);
+  } catch (err) {
+    log.error({ err }, 'sweeping staged objects at start-up failed; serving anyway');
+  }
+  return outcome;
 }
