@@ -178,3 +178,25 @@ test('lookupCredentials cache: changes to keys, users and accounts, and rollback
   db.sql.prepare('DELETE FROM iam_access_keys WHERE id = ?').run(ROOT_KEY.accessKeyId);
   assert.equal(store.lookupCredentials(ROOT_KEY.accessKeyId), undefined, 'a deleted key stops at once');
 });
+
+test('lookupCredentials: unknown keys are remembered (refused from memory, like a wrong signature) until a key is added', () => {
+  const later = { accessKeyId: 'AKIALATERKEY00000001', secretAccessKey: 'later/secret/key/0000000000000000000000000' };
+  const insert = "INSERT INTO iam_access_keys (id, kind, account_id, secret, status, created_at) VALUES (?, 'root', ?, ?, 'Active', 0)";
+
+  // Remembered: a row added behind the store's back (its insert trigger dropped) is not read.
+  const db = new Db(':memory:');
+  const store = new IdentityStore(db, testClock(), testIds());
+  store.ensureAccount(ACCOUNT, ROOT_KEY);
+  assert.equal(store.lookupCredentials(later.accessKeyId), undefined);
+  db.sql.exec('DROP TRIGGER temp.healthtrail_iam_access_keys_insert_cache');
+  db.sql.prepare(insert).run(later.accessKeyId, ACCOUNT, later.secretAccessKey);
+  assert.equal(store.lookupCredentials(later.accessKeyId), undefined, 'answered from memory, no lookup');
+
+  // As the store sets it up, a new key with an id looked up before resolves at once.
+  const fresh = new Db(':memory:');
+  const store2 = new IdentityStore(fresh, testClock(), testIds());
+  store2.ensureAccount(ACCOUNT, ROOT_KEY);
+  assert.equal(store2.lookupCredentials(later.accessKeyId), undefined);
+  fresh.sql.prepare(insert).run(later.accessKeyId, ACCOUNT, later.secretAccessKey);
+  assert.equal(store2.lookupCredentials(later.accessKeyId)?.secretAccessKey, later.secretAccessKey, 'a new key is seen at once');
+});

@@ -86,28 +86,36 @@ const CACHE_ENTRIES = 10_000;
 /** The tables a resolved key is read from: any update or delete there empties the caches. */
 const CACHED_FROM = ['iam_access_keys', 'iam_users', 'iam_roles', 'accounts'];
 
-/** Caches to empty per connection, told by temporary triggers on CACHED_FROM. */
-const invalidators = new WeakMap<Db, Set<() => void>>();
+/** What a cache must forget: everything (an update, delete or rollback), or only its negative
+ * entries (a new access key, which may carry an id looked up before it existed). */
+type IdentityChange = 'all' | 'key-added';
 
-function onIdentityChange(db: Db, invalidate: () => void): void {
+/** Caches to empty per connection, told by temporary triggers on CACHED_FROM. */
+const invalidators = new WeakMap<Db, Set<(change: IdentityChange) => void>>();
+
+function onIdentityChange(db: Db, invalidate: (change: IdentityChange) => void): void {
   let set = invalidators.get(db);
   if (!set) {
-    const listeners = new Set<() => void>();
+    const listeners = new Set<(change: IdentityChange) => void>();
     set = listeners;
     invalidators.set(db, set);
-    db.sql.function('healthtrail_identity_changed', { deterministic: false, varargs: false }, () => {
-      for (const l of listeners) l();
+    const tell = (change: IdentityChange) => () => {
+      for (const l of listeners) l(change);
       return null;
-    });
+    };
+    db.sql.function('healthtrail_identity_changed', { deterministic: false, varargs: false }, tell('all'));
+    db.sql.function('healthtrail_access_key_added', { deterministic: false, varargs: false }, tell('key-added'));
     for (const table of CACHED_FROM) {
       for (const event of ['UPDATE', 'DELETE']) {
         db.sql.exec(`CREATE TEMP TRIGGER IF NOT EXISTS healthtrail_${table}_${event.toLowerCase()}_cache AFTER ${event} ON main.${table}
           BEGIN SELECT healthtrail_identity_changed(); END`);
       }
     }
+    db.sql.exec(`CREATE TEMP TRIGGER IF NOT EXISTS healthtrail_iam_access_keys_insert_cache AFTER INSERT ON main.iam_access_keys
+      BEGIN SELECT healthtrail_access_key_added(); END`);
     // A rolled-back write may have been read (and cached) before it was undone.
     db.onRollback(() => {
-      for (const l of listeners) l();
+      for (const l of listeners) l('all');
     });
   }
   set.add(invalidate);
@@ -117,13 +125,26 @@ export class IdentityStore {
   /**
    * Resolved credentials by access key id: a key is resolved on every request, and the join
    * behind it cost more than the signature check. Emptied by any update or delete of keys, users,
-   * roles or accounts made through this connection (triggers), and by any rollback; unknown keys
-   * are never cached. Expiry is checked by the caller on every request from `expiresAt`.
+   * roles or accounts made through this connection (triggers), and by any rollback. Expiry is
+   * checked by the caller on every request from `expiresAt`.
    */
   private readonly cache = new Map<string, ResolvedCredentials>();
+  /**
+   * Key ids that resolved to nothing (unknown, Inactive, or their user or role gone). Remembered
+   * so that an unknown key is refused from memory, as a known key with a wrong signature is:
+   * without it each unknown key cost a database lookup, and the extra microseconds told an
+   * attacker which key ids exist (bench/unknown-key-timing.ts). Emptied with the cache above, and
+   * by any new access key (a trigger on insert), whose id may have been looked up before.
+   */
+  private readonly unknown = new Set<string>();
 
   constructor(private readonly db: Db, private readonly clock: Clock, private readonly ids: IdSource) {
-    if (!db.sql.readonly) onIdentityChange(db, () => this.cache.clear());
+    if (!db.sql.readonly) {
+      onIdentityChange(db, (change) => {
+        this.unknown.clear();
+        if (change === 'all') this.cache.clear();
+      });
+    }
   }
 
   /** undefined for an unknown or Inactive key, or one whose user or role no longer exists.
@@ -131,10 +152,15 @@ export class IdentityStore {
   lookupCredentials(accessKeyId: string): ResolvedCredentials | undefined {
     const cached = this.cache.get(accessKeyId);
     if (cached) return cached;
+    if (this.unknown.has(accessKeyId)) return undefined;
     const resolved = this.resolve(accessKeyId);
-    if (resolved && !this.db.sql.readonly) {
+    if (this.db.sql.readonly) return resolved;
+    if (resolved) {
       if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
       this.cache.set(accessKeyId, resolved);
+    } else {
+      if (this.unknown.size >= CACHE_ENTRIES) this.unknown.clear();
+      this.unknown.add(accessKeyId);
     }
     return resolved;
   }
