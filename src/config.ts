@@ -57,6 +57,11 @@ export interface Config {
   objectStore: ObjectStoreConfig;
   /** Largest S3 PutObject / UploadPart body, streamed to disk (AWS: 5 GiB). */
   s3MaxUploadBytes: number;
+  /** Slowest streamed (S3) request body kept open: every window of uploadRateWindowSeconds
+   * must bring at least this many bytes per second, else 400 RequestTimeout and the connection
+   * closes. 0 turns the check off (idle sockets are still cut after 120 s). */
+  uploadMinBytesPerSecond: number;
+  uploadRateWindowSeconds: number;
   /** Lifetime of a web console session (and of its console credentials), in seconds. */
   consoleSessionSeconds: number;
   /** Turns the audit recorder off (benchmarks only: measures auditing's cost). */
@@ -110,6 +115,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     snsDeliveryTimeoutMs: Math.max(100, num(env.HEALTHTRAIL_SNS_DELIVERY_TIMEOUT_MS, 15_000)),
     objectStore: loadObjectStoreConfig(env),
     s3MaxUploadBytes: num(env.HEALTHTRAIL_S3_MAX_UPLOAD_BYTES, 5 * 1024 ** 3),
+    // 1 KiB/s is ~1% of the slowest real uplink (1 Mbit/s): no real upload comes near it,
+    // while a trickle (a byte every few seconds) is cut within one to two windows.
+    uploadMinBytesPerSecond: Math.max(0, num(env.HEALTHTRAIL_UPLOAD_MIN_BYTES_PER_SECOND, 1024)),
+    uploadRateWindowSeconds: Math.max(0.1, num(env.HEALTHTRAIL_UPLOAD_RATE_WINDOW_SECONDS, 30)),
     consoleSessionSeconds: Math.max(1, num(env.HEALTHTRAIL_CONSOLE_SESSION_SECONDS, 43_200)),
     auditEnabled: bool(env.HEALTHTRAIL_AUDIT, true),
     logLevel: env.HEALTHTRAIL_LOG_LEVEL ?? 'info',

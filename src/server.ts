@@ -149,6 +149,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
     ...httpOptions,
     // S3 reads (or streams) its own bodies: uploads may be gigabytes.
     streamsBody: (req) => readCredentialScope(req)?.service === 's3',
+    streamedBodyRate: { minBytesPerSecond: config.uploadMinBytesPerSecond, windowSeconds: config.uploadRateWindowSeconds },
     responseHeaders: INERT_CONTENT_HEADERS,
   });
   const consoleServer = createHttpServer(consoleListenerRoute(webConsole), httpOptions);

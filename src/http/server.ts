@@ -12,10 +12,11 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { HttpRequest, HttpResponse } from '../wire/types.ts';
 import type { CallLog } from './pipeline.ts';
-import { LazyRequestBody } from './lazy-request-body.ts';
+import { LazyRequestBody, type BodyRate } from './lazy-request-body.ts';
 import { bodyTooLargeResponse } from './unrouted.ts';
 
-/** Buffered bodies must arrive within this time (streamed ones only must not stall). */
+/** Buffered bodies must arrive within this time, however they trickle (streamed ones keep a
+ * minimum rate instead, lazy-request-body.ts). */
 const BUFFERED_REQUEST_TIMEOUT_MS = 60_000;
 /** An unread streamed body up to this size is drained so the connection can be reused. */
 const DRAIN_LIMIT_BYTES = 8 * 1024 * 1024;
@@ -29,6 +30,8 @@ export interface HttpServerOptions {
   log: Logger;
   /** Requests routed with their body unread (see above). */
   streamsBody?: (req: HttpRequest) => boolean;
+  /** Slowest streamed body kept open (lazy-request-body.ts). */
+  streamedBodyRate?: BodyRate;
   /** Set on every response, over the route's own (the API listener's inert-content.ts). */
   responseHeaders?: Readonly<Record<string, string>>;
 }
@@ -140,7 +143,7 @@ export function createHttpServer(route: Route, options: HttpServerOptions): Serv
       };
     };
     if (options.streamsBody?.(req)) {
-      const body = new LazyRequestBody(msg, res, expectsContinue);
+      const body = new LazyRequestBody(msg, res, expectsContinue, options.streamedBodyRate);
       req.bodyStream = body;
       route(req, sourceIpOf(msg), requestId, log).then((r) => r, routeFailed)
         .then(async (response) => {
