@@ -90,6 +90,17 @@ describe('S3 keys over 1,024 bytes', () => {
     assert.deepEqual(pendingRows(), []);
   });
 
+  it('a key S3 accepts but the local store cannot hold (one 256-byte part) is refused on PUT, absent on GET, deleted as absent', async () => {
+    const Key = `dir/${'x'.repeat(256)}`;
+    await assertKeyTooLong(() => s3.send(new PutObjectCommand({ Bucket: 'own', Key, Body: 'x' })));
+    await assert.rejects(s3.send(new GetObjectCommand({ Bucket: 'own', Key })), (e: any) => e.name === 'NoSuchKey');
+    await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: 'own', Key })), (e: any) => e.$metadata?.httpStatusCode === 404);
+    await s3.send(new DeleteObjectCommand({ Bucket: 'own', Key }));
+    const out = await s3.send(new DeleteObjectsCommand({ Bucket: 'own', Delete: { Objects: [{ Key }] } }));
+    assert.deepEqual(out.Deleted?.map((d) => d.Key), [Key]);
+    assert.deepEqual(pendingRows(), []);
+  });
+
   it('the server starts again afterwards and still serves the bucket', async () => {
     await server!.close();
     const again = await startServer(testConfig(server!.dataDir));

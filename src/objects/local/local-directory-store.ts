@@ -107,6 +107,17 @@ export class LocalDirectoryObjectStore implements ObjectStore {
     return { data: resolveUnder(this.bucketDir(bucket), segments), meta: resolveUnder(this.metaDir(bucket), segments) };
   }
 
+  /** The paths of a key, or undefined for a key this store refuses to hold (no such object can
+   * exist here: reading it finds nothing, deleting it has nothing to do). */
+  private existingPaths(bucket: string, key: string): { data: string; meta: string } | undefined {
+    try {
+      return this.paths(bucket, key);
+    } catch (err) {
+      if (err instanceof AwsError && err.code === 'KeyTooLongError') return undefined;
+      throw err;
+    }
+  }
+
   async createBucket(bucket: string): Promise<void> {
     await mkdir(this.bucketDir(bucket), { recursive: true });
     await mkdir(this.metaDir(bucket), { recursive: true });
@@ -238,7 +249,8 @@ export class LocalDirectoryObjectStore implements ObjectStore {
    * concurrent downloads (a ranged GET per 8 MiB of `aws s3 cp` pays them every time).
    */
   async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
-    const paths = this.paths(bucket, key);
+    const paths = this.existingPaths(bucket, key);
+    if (!paths) return undefined;
     for (let attempt = 1; ; attempt++) {
       let st;
       try {
@@ -256,7 +268,8 @@ export class LocalDirectoryObjectStore implements ObjectStore {
   }
 
   async get(bucket: string, key: string, range?: (size: number) => ByteRange | undefined): Promise<ObjectBody | undefined> {
-    const paths = this.paths(bucket, key);
+    const paths = this.existingPaths(bucket, key);
+    if (!paths) return undefined;
     for (let attempt = 1; ; attempt++) {
       let fd: number;
       try {
@@ -303,7 +316,8 @@ export class LocalDirectoryObjectStore implements ObjectStore {
   }
 
   async delete(bucket: string, key: string): Promise<void> {
-    const paths = this.paths(bucket, key);
+    const paths = this.existingPaths(bucket, key);
+    if (!paths) return;
     await this.exclusive(paths.data, async () => {
       const sidecar = await readSidecar(paths.meta);
       for (const path of [paths.data, paths.meta]) {
