@@ -1,7 +1,8 @@
 /**
  * Start-up recovery never refuses to start over one bad pending entry. The entry planted here is
  * the one the old DELETE-of-an-over-long-key bug left behind (a pending delete of a 1,100-byte
- * key): before the fix every later start exited with "Your key is too long". Now the server
+ * key: before the fix every later start exited with "Your key is too long"; now the store knows
+ * it has nothing to do), beside one no store can carry out (a bucket name the store refuses). The server
  * starts, logs one line naming the entry, sets it aside in the database, counts it in /health
  * and serves everything else; the next start does not try it again.
  */
@@ -48,8 +49,11 @@ describe('S3 start-up recovery with a pending entry it cannot carry out', () => 
 
     // The stopped server's database, as the old bug left it.
     const db = new Db(join(dataDir, 'healthtrail.db'));
-    db.sql.prepare('INSERT INTO s3_pending_work (id, kind, bucket, key, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run('delete:planted', 'delete', 'own', BAD_KEY, Date.now());
+    // The old bug's entry (a delete the store now knows has nothing to do), and one that no
+    // store can carry out (a bucket name the object store refuses).
+    const plant = db.sql.prepare('INSERT INTO s3_pending_work (id, kind, bucket, key, created_at) VALUES (?, ?, ?, ?, ?)');
+    plant.run('delete:old-bug', 'delete', 'own', BAD_KEY, Date.now());
+    plant.run('delete:planted', 'delete', 'no/such bucket', 'k', Date.now());
     await db.close();
 
     const lines: Array<Record<string, any>> = [];
@@ -63,11 +67,12 @@ describe('S3 start-up recovery with a pending entry it cannot carry out', () => 
       const named = lines.filter((l) => l.pendingWork?.id === 'delete:planted');
       assert.equal(named.length, 1);
       assert.equal(named[0]!.level, 50);
-      assert.deepEqual(named[0]!.pendingWork, { id: 'delete:planted', kind: 'delete', bucket: 'own', key: BAD_KEY });
+      assert.deepEqual(named[0]!.pendingWork, { id: 'delete:planted', kind: 'delete', bucket: 'no/such bucket', key: 'k' });
+      assert.equal((second.db.sql.prepare("SELECT count(*) AS n FROM s3_pending_work WHERE id = 'delete:old-bug'").get() as { n: number }).n, 0);
       const row = second.db.sql.prepare("SELECT set_aside_at, set_aside_reason FROM s3_pending_work WHERE id = 'delete:planted'").get() as
         { set_aside_at: number | null; set_aside_reason: string };
       assert.notEqual(row.set_aside_at, null);
-      assert.match(row.set_aside_reason, /too long/);
+      assert.match(row.set_aside_reason, /bucket is not valid/);
     } finally {
       await second.close();
     }
