@@ -149,4 +149,23 @@ describe('HealthLake FHIR: work per request is bounded', () => {
     const ok = await fhir.post('Patient/_search', `_id=${patientId}&_include=Patient:general-practitioner&_revinclude:iterate=Observation:subject`, { headers: FORM });
     assert.equal(ok.status, 200, ok.text.slice(0, 300));
   });
+
+  it('chained and _has searches deeper than 4 links are 400 too-costly', async () => {
+    const chain = 'subject:Patient.link:Patient.link:Patient.link:Patient.link:Patient.family';
+    assertOutcome(await fhir.get(`Observation?${chain}=x`), 400, 'too-costly');
+    const has = '_has:Patient:link:_has:Patient:link:_has:Patient:link:_has:Patient:link:_has:Patient:link:family';
+    assertOutcome(await fhir.get(`Patient?${has}=x`), 400, 'too-costly');
+    const ok = await fhir.get('Observation?subject:Patient.family=Doubling');
+    assert.equal(ok.status, 200, ok.text.slice(0, 300));
+  });
+
+  it('a FHIR body nested 100,000 deep is 400 too-costly; XML bodies are 415', async () => {
+    const deep = `{"resourceType":"Patient","extension":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    assertOutcome(await fhir.post('Patient', deep), 400, 'too-costly');
+    const deepObject = `{"resourceType":"Patient","extension":[${'{"extension":['.repeat(5_000)}${']}'.repeat(5_000)}]}`;
+    assertOutcome(await fhir.post('Patient', deepObject), 400, 'too-costly');
+    const xml = `<Patient xmlns="http://hl7.org/fhir">${'<name>'.repeat(10_000)}${'</name>'.repeat(10_000)}</Patient>`;
+    assertOutcome(await fhir.post('Patient', xml, { headers: { 'content-type': 'application/fhir+xml' } }), 415, 'not-supported');
+    await stillServes();
+  });
 });
