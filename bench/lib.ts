@@ -9,6 +9,8 @@ import { request, type Agent } from 'node:http';
 
 export interface BenchServer {
   port: number;
+  /** The web console's listener (the real server only). */
+  consolePort: number;
   url: string;
   child: ChildProcess;
   stop(): Promise<void>;
@@ -22,9 +24,10 @@ export async function spawnServer(mode: 'constant' | 'healthtrail', env: Record<
   });
   const lines = createInterface({ input: child.stdout! });
   const [line] = (await once(lines, 'line')) as [string];
-  const port = Number(line);
+  const [port, consolePort] = line.split(' ').map(Number) as [number, number | undefined];
   return {
     port,
+    consolePort: consolePort ?? NaN,
     url: `http://127.0.0.1:${port}`,
     child,
     async stop() {

@@ -1,7 +1,8 @@
 /**
  * A server for the benchmarks, in its own process so the load generator does not share its
  * event loop. argv[2]: 'constant' (the same HTTP stack answering a constant: the baseline) or
- * 'healthtrail' (the real server, configured from HEALTHTRAIL_* variables). Prints the port.
+ * 'healthtrail' (the real server, configured from HEALTHTRAIL_* variables). Prints the port
+ * (and, for the real server, the console's port after it).
  */
 import pino from 'pino';
 import { createHttpServer } from '../src/http/server.ts';
@@ -21,7 +22,7 @@ if (mode === 'constant') {
   });
 } else {
   const server = await startServer(loadConfig(process.env, { port: 0, consolePort: 0, logLevel: 'silent' }));
-  process.stdout.write(`${server.port}\n`);
+  process.stdout.write(`${server.port} ${server.consolePort}\n`);
   // Exit normally on a signal, so --cpu-prof and the like write their output.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => server.close().then(() => process.exit(0)));
 }

@@ -17,3 +17,4 @@ export { ManagedPolicyRepo, type ManagedPolicyRecord, type PolicyVersionRecord }
 export { AccessKeyRepo, type LongTermKey, type TemporaryKey, type KeyStatus, type SessionType } from './access-keys.ts';
 export { LoginProfileRepo, type LoginProfileRecord } from './login-profiles.ts';
 export { hashPassword, verifyPassword, passwordPolicyViolation, UNMATCHABLE_HASH } from './passwords.ts';
+export { PasswordChecksBusy, passwordHashesStarted } from './password-lane.ts';

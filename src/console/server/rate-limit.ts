@@ -1,31 +1,52 @@
 /**
- * Failed console sign-ins per source IP and account, in a fixed window held in memory: after
- * `limit` failures the key is refused until its window ends. A success clears its key.
+ * Console sign-in attempts per key (a source address, a user or access key), in fixed windows
+ * held in memory. An attempt is counted when it starts, synchronously, before any password is
+ * checked: concurrent attempts cannot all pass a check that counted only finished failures. A
+ * key at its limit is refused until its window ends (throttling, not a lockout); a sign-in that
+ * succeeds, or was never checked, gives its attempt back.
  */
-export class FailedSignIns {
-  private readonly windows = new Map<string, { start: number; failures: number }>();
+export interface AttemptLimit {
+  key: string;
+  limit: number;
+}
 
-  constructor(private readonly limit = 10, private readonly windowMs = 5 * 60_000, private readonly maxKeys = 100_000) {}
+export class SignInAttempts {
+  private readonly windows = new Map<string, { start: number; attempts: number }>();
 
-  /** Milliseconds until the key may try again, or 0 when it may now. */
-  retryAfterMs(key: string, nowMs: number): number {
-    const w = this.windows.get(key);
-    if (!w || nowMs - w.start >= this.windowMs) return 0;
-    return w.failures >= this.limit ? this.windowMs - (nowMs - w.start) : 0;
+  constructor(private readonly windowMs = 5 * 60_000, private readonly maxKeys = 100_000) {}
+
+  /** Counts one attempt under every key and answers 0, or, when any key is spent, counts
+   * nothing and answers the milliseconds until it may try again. */
+  reserve(limits: AttemptLimit[], nowMs: number): number {
+    let waitMs = 0;
+    for (const { key, limit } of limits) {
+      const w = this.live(key, nowMs);
+      if (w && w.attempts >= limit) waitMs = Math.max(waitMs, this.windowMs - (nowMs - w.start));
+    }
+    if (waitMs > 0) return waitMs;
+    for (const { key } of limits) {
+      const w = this.live(key, nowMs);
+      if (w) {
+        w.attempts++;
+      } else {
+        if (this.windows.size >= this.maxKeys) this.prune(nowMs);
+        this.windows.set(key, { start: nowMs, attempts: 1 });
+      }
+    }
+    return 0;
   }
 
-  fail(key: string, nowMs: number): void {
-    const w = this.windows.get(key);
-    if (!w || nowMs - w.start >= this.windowMs) {
-      if (this.windows.size >= this.maxKeys) this.prune(nowMs);
-      this.windows.set(key, { start: nowMs, failures: 1 });
-    } else {
-      w.failures++;
+  /** Gives back an attempt reserve() counted (in the window it still falls in). */
+  refund(limits: AttemptLimit[], nowMs: number): void {
+    for (const { key } of limits) {
+      const w = this.live(key, nowMs);
+      if (w && w.attempts > 0) w.attempts--;
     }
   }
 
-  succeed(key: string): void {
-    this.windows.delete(key);
+  private live(key: string, nowMs: number): { start: number; attempts: number } | undefined {
+    const w = this.windows.get(key);
+    return w && nowMs - w.start < this.windowMs ? w : undefined;
   }
 
   private prune(nowMs: number): void {

@@ -7,7 +7,13 @@
  * A failure answers the same whatever went wrong (unknown account, user or key, no password,
  * wrong secret or password, expired credentials) after the same work: the secret is compared
  * against a stand-in and the password verified against an unmatchable scrypt hash when there
- * is nothing real to compare with. Failures per source IP and account are rate-limited.
+ * is nothing real to compare with.
+ *
+ * Brute force and floods: every attempt is counted (rate-limit.ts) before anything is checked,
+ * per user (or access key) whatever the source, and per source address whatever the user;
+ * a spent key answers 429 with Retry-After until its window ends. Password checks run one at
+ * a time (password-lane.ts) with a short queue; past it a sign-in is refused at once with 503,
+ * so sign-ins can neither starve the thread pool that file I/O uses nor queue without bound.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -18,10 +24,11 @@ import type { Db } from '../../storage/db.ts';
 import type { Recorder } from '../../audit/recorder.ts';
 import { userIdentityOf } from '../../audit/record.ts';
 import {
-  AccessKeyRepo, AccountRepo, LoginProfileRepo, UNMATCHABLE_HASH, UserRepo, verifyPassword, type IdentityStore, type TemporaryKey,
+  AccessKeyRepo, AccountRepo, LoginProfileRepo, PasswordChecksBusy, UNMATCHABLE_HASH, UserRepo, verifyPassword, type IdentityStore,
+  type TemporaryKey,
 } from '../../auth/identities/index.ts';
 import { CONSOLE_BASE, type SignInRequest } from '../api-contract.ts';
-import { FailedSignIns } from './rate-limit.ts';
+import { SignInAttempts, type AttemptLimit } from './rate-limit.ts';
 import { ConsoleHttpError } from './responses.ts';
 import type { ConsoleSession, ConsoleSessions, SessionSource } from './sessions.ts';
 
@@ -55,6 +62,13 @@ interface Verdict {
 
 const FAILED = 'The sign-in details are not valid.';
 
+/** Attempts per 5-minute window on one user or access key, from anywhere (guessing one password). */
+export const PER_USER_ATTEMPTS = 10;
+/** Attempts per 5-minute window from one source address, on any users (spraying many). */
+export const PER_SOURCE_ATTEMPTS = 50;
+/** Password checks that may wait for the one running; more are refused at once. */
+export const PASSWORD_CHECK_QUEUE = 16;
+
 function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
@@ -85,27 +99,36 @@ export function parseSignIn(body: Record<string, unknown>): SignInRequest {
 }
 
 export class ConsoleSignIn {
-  private readonly failures = new FailedSignIns();
+  private readonly attempts = new SignInAttempts();
 
   constructor(private readonly deps: SignInDeps) {}
 
-  /** The new session, or a ConsoleHttpError (401 for any failed sign-in, 429 when limited). */
+  /** The new session, or a ConsoleHttpError (401 for any failed sign-in, 429 when throttled,
+   * 503 when too many password checks are waiting). */
   async signIn(attempt: SignInAttempt): Promise<{ sessionId: string; session: ConsoleSession }> {
     const request = parseSignIn(attempt.body);
-    const limitKey = `${attempt.sourceIp}|${this.limitScope(request)}`;
-    const retryMs = this.failures.retryAfterMs(limitKey, this.deps.clock.now().getTime());
-    if (retryMs > 0) {
+    const limits = this.limitsOf(request, attempt.sourceIp);
+    // Counted here, before the first await: no number of concurrent attempts gets past it.
+    const waitMs = this.attempts.reserve(limits, this.deps.clock.now().getTime());
+    if (waitMs > 0) {
       await this.record(attempt, this.unknown(request), false);
-      const seconds = Math.ceil(retryMs / 1000);
-      throw new ConsoleHttpError(429, 'TooManyRequests', `Too many failed sign-in attempts; try again in ${seconds} seconds.`, { 'retry-after': String(seconds) });
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new ConsoleHttpError(429, 'TooManyRequests', `Too many sign-in attempts; try again in ${seconds} seconds.`, { 'retry-after': String(seconds) });
     }
-    const verdict = request.method === 'access-key' ? this.checkAccessKey(request) : await this.checkPassword(request);
+    let verdict: Verdict;
+    try {
+      verdict = request.method === 'access-key' ? this.checkAccessKey(request) : await this.checkPassword(request);
+    } catch (e) {
+      this.attempts.refund(limits, this.deps.clock.now().getTime());
+      if (!(e instanceof PasswordChecksBusy)) throw e;
+      await this.record(attempt, this.unknown(request), false);
+      throw new ConsoleHttpError(503, 'ServiceUnavailable', 'Too many sign-ins are being checked; try again in a moment.', { 'retry-after': '1' });
+    }
     if (!verdict.source) {
-      this.failures.fail(limitKey, this.deps.clock.now().getTime());
       await this.record(attempt, verdict, false);
       throw new ConsoleHttpError(401, 'SignInFailed', FAILED);
     }
-    this.failures.succeed(limitKey);
+    this.attempts.refund(limits, this.deps.clock.now().getTime());
     const source = verdict.source;
     let created: { sessionId: string; session: ConsoleSession } | undefined;
     await this.deps.db.batched(() => {
@@ -115,11 +138,18 @@ export class ConsoleSignIn {
     return created!;
   }
 
-  /** Rate-limit scope: the account signed in to (its id when the alias is known). */
-  private limitScope(request: SignInRequest): string {
-    if (request.method === 'access-key') return 'access-key';
-    const claimed = request.accountId.toLowerCase();
-    return `account:${/^\d{12}$/.test(claimed) ? claimed : new AccountRepo(this.deps.db).byAlias(claimed) ?? claimed}`;
+  /** The keys an attempt counts under: its source address, and the user (the account's id when
+   * an alias names it; IAM user names are case-insensitive) or access key it claims. */
+  private limitsOf(request: SignInRequest, sourceIp: string): AttemptLimit[] {
+    let target: string;
+    if (request.method === 'access-key') {
+      target = `access-key:${request.accessKeyId}`;
+    } else {
+      const claimed = request.accountId.toLowerCase();
+      const account = /^\d{12}$/.test(claimed) ? claimed : new AccountRepo(this.deps.db).byAlias(claimed) ?? claimed;
+      target = `user:${account}|${request.userName.toLowerCase()}`;
+    }
+    return [{ key: target, limit: PER_USER_ATTEMPTS }, { key: `source:${sourceIp}`, limit: PER_SOURCE_ATTEMPTS }];
   }
 
   private checkAccessKey(request: Extract<SignInRequest, { method: 'access-key' }>): Verdict {
@@ -157,7 +187,7 @@ export class ConsoleSignIn {
     const user = accountId !== undefined ? new UserRepo(this.deps.db).get(accountId, request.userName) : undefined;
     const profile = user ? new LoginProfileRepo(this.deps.db).get(user.id) : undefined;
     // Verified against an unmatchable hash when there is no profile: the same scrypt work.
-    const ok = await verifyPassword(request.password, profile?.passwordHash ?? UNMATCHABLE_HASH) && profile !== undefined;
+    const ok = await verifyPassword(request.password, profile?.passwordHash ?? UNMATCHABLE_HASH, PASSWORD_CHECK_QUEUE) && profile !== undefined;
     if (!user || accountId === undefined) return this.unknown(request);
     if (!ok) {
       return {
