@@ -117,7 +117,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
   const healthLakeJobs = new HealthLakeJobWorker({
     db, buckets: s3.buckets, clock, ids, config, log,
     // The pipeline is built below; jobs start running only after start-up.
-    assumeDataAccessRole: pipelineRoleAssumer(() => pipeline, ids, log),
+    assumeDataAccessRole: pipelineRoleAssumer(() => pipeline, s3.buckets, ids, log),
   });
 
   const providerList: ServiceProvider[] = [

@@ -76,6 +76,8 @@ export function userIdentityOf(p: Principal): Record<string, unknown> {
   };
   if (p.userName !== undefined && p.type !== 'AssumedRole') identity.userName = p.userName;
   if (p.sessionContext) identity.sessionContext = p.sessionContext;
+  // A service acting with a role's session (a HealthLake job's S3 reads and writes).
+  if (p.invokedBy) identity.invokedBy = p.invokedBy;
   return identity;
 }
 

@@ -4,6 +4,8 @@
  * CloudTrail record in one transaction — with FHIR's routing and OperationOutcome errors in
  * place of an AWS protocol. The eventName is HealthLake's IAM action for the interaction.
  */
+import { passRoleCheck } from '../auth/pass-role.ts';
+import { HEALTHLAKE_SERVICE_PRINCIPAL } from '../services/healthlake/jobs/data-access-role.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../storage/db.ts';
 import type { CallContext, ServiceProvider } from '../core/service.ts';
@@ -221,15 +223,12 @@ export class FhirGateway {
       strictSearch: prefer.handling === 'strict',
       maxResourceBytes: this.config.maxBodyBytes,
       bundleEntryLimit: this.config.fhirBundleEntryLimit,
-      caller: { accountId: ctx.accountId, region: ctx.region },
-      authorizeEntry: (action: string) => {
-        try {
-          this.pipeline.authorize({ ...ctx, operation: action }, fhirProvider, input);
-        } catch (e) {
-          if (isAwsError(e) && e.code === 'AccessDeniedException') throw new FhirError(403, e.message, { code: e.code, issueCode: 'forbidden' });
-          throw e;
-        }
+      caller: {
+        accountId: ctx.accountId, region: ctx.region,
+        authorizePassRole: (roleArn: string) => forbiddenAsFhir(() => this.pipeline.authorize(ctx,
+          { ...fhirProvider, authorizations: () => [passRoleCheck(roleArn, HEALTHLAKE_SERVICE_PRINCIPAL)] }, input)),
       },
+      authorizeEntry: (action: string) => forbiddenAsFhir(() => this.pipeline.authorize({ ...ctx, operation: action }, fhirProvider, input)),
     };
   }
 
@@ -247,5 +246,15 @@ export class FhirGateway {
     if ((body === undefined && text === undefined) || req.method === 'HEAD' || result.status === 204) return { status: result.status, headers, body: '' };
     headers['content-type'] = 'application/fhir+json';
     return { status: result.status, headers, body: text ?? JSON.stringify(body) };
+  }
+}
+
+/** An IAM refusal inside a FHIR interaction answers 403 with an OperationOutcome. */
+function forbiddenAsFhir(check: () => void): void {
+  try {
+    check();
+  } catch (e) {
+    if (isAwsError(e) && e.code === 'AccessDeniedException') throw new FhirError(403, e.message, { code: e.code, issueCode: 'forbidden' });
+    throw e;
   }
 }

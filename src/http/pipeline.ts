@@ -11,7 +11,7 @@
  */
 import type { Logger } from 'pino';
 import { AwsError, isAwsError } from '../core/aws-error.ts';
-import type { CallContext, ServiceProvider } from '../core/service.ts';
+import type { CallContext, ResourceRef, ServiceProvider } from '../core/service.ts';
 import type { StagedHandler } from '../core/staged-call.ts';
 import type { Clock, IdSource } from '../core/clock.ts';
 import type { Principal } from '../core/principal.ts';
@@ -247,6 +247,42 @@ export class ApiPipeline {
         ...(call.req.bodyStream ? { body: { raw: call.req.bodyStream, signing: auth.payload } } : {}),
       },
     };
+  }
+
+  /**
+   * A call the server makes itself as `call.principal` (a job acting as its assumed role:
+   * src/services/shared/role-scoped-objects.ts) whose work is not a handler (object bytes are
+   * streamed, outside any transaction): IAM authorization exactly as for a client's call, then
+   * `work`, then the call's record — the refusal or failure is recorded too. `resources` are
+   * the record's resources[] entries.
+   */
+  async serviceCall<T>(call: AuthenticatedCall, resources: ResourceRef[], work: () => Promise<T>): Promise<T> {
+    const provider = this.deps.providers.get(call.service);
+    const model = provider && getServiceModel(call.service);
+    const operation = model && Object.hasOwn(model.operations, call.operation) ? model.operations[call.operation]! : undefined;
+    if (!provider || !model || !operation) throw new Error(`no operation ${call.service}:${call.operation}`);
+    const ctx: CallContext = {
+      requestId: call.requestId, service: call.service, operation: operation.name, region: provider.globalRegion ?? call.region,
+      accountId: call.principal.accountId, principal: call.principal, sourceIp: call.sourceIp, userAgent: call.userAgent,
+      now: this.deps.clock.now(), db: this.deps.db, clock: this.deps.clock, ids: this.deps.ids, config: this.deps.config, resources: [],
+    };
+    let result: T;
+    try {
+      this.authorize(ctx, provider, call.input);
+      ctx.resources.push(...resources);
+      result = await work();
+    } catch (e) {
+      const error = isAwsError(e) ? e : this.internalError(e, { operation: operation.name });
+      await this.deps.db.batched(() => this.deps.recorder.recordCall(ctx, provider, model, operation, call.input, { error }));
+      throw error;
+    }
+    await this.deps.db.batched(() => this.deps.recorder.recordCall(ctx, provider, model, operation, call.input, { output: {} }));
+    return result;
+  }
+
+  /** The principal that temporary or long-term credentials stand for (undefined if unknown). */
+  principalOf(accessKeyId: string): Principal | undefined {
+    return this.deps.identities.lookupCredentials(accessKeyId)?.principal;
   }
 
   /** IAM authorization alone (for sub-requests such as Bundle entries); throws the AccessDenied error. */

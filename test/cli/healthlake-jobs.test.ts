@@ -9,6 +9,8 @@ import {
   CreateFHIRDatastoreCommand, DescribeFHIRImportJobCommand, HealthLakeClient, ListFHIRExportJobsCommand,
 } from '@aws-sdk/client-healthlake';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { createJobRole } from '../helpers/healthlake-jobs.ts';
 import { clientOptions, startTestServer, type TestServer } from '../helpers/server.ts';
 import { s3Client } from '../helpers/s3.ts';
 import { FhirClient } from '../helpers/fhir-client.ts';
@@ -29,6 +31,7 @@ describe('healthtrail import and export', () => {
   before(async () => {
     server = await startTestServer();
     env = cliEnv(server);
+    await createJobRole(new IAMClient(clientOptions(server)));
     hl = new HealthLakeClient(clientOptions(server));
     s3 = s3Client(server);
     await s3.send(new CreateBucketCommand({ Bucket: 'cli-in' }));

@@ -10,6 +10,7 @@ import {
   DescribeFHIRExportJobCommand, DescribeFHIRImportJobCommand, StartFHIRImportJobCommand, type ExportJobProperties,
   type HealthLakeClient, type ImportJobProperties,
 } from '@aws-sdk/client-healthlake';
+import { CreateRoleCommand, PutRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 export const SYNTHEA = join(import.meta.dirname, '..', '..', '..', 'shared', 'testdata', 'fhir', 'synthea');
@@ -102,4 +103,13 @@ export function startImport(datastoreId: string, input: string, output = 's3://h
 
 export async function upload(s3: S3Client, bucket: string, prefix: string, files: { name: string; text: string | Uint8Array }[]): Promise<void> {
   for (const f of files) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${f.name}`, Body: f.text }));
+}
+
+/** A job role (ROLE by default) that trusts HealthLake and may use S3 as `statements` allow (all of S3 by default). */
+export async function createJobRole(iam: IAMClient, name = 'HealthLakeImport',
+  statements: Record<string, unknown>[] = [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]): Promise<string> {
+  const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'healthlake.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+  const role = await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+  await iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: 's3', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }));
+  return role.Role!.Arn!;
 }

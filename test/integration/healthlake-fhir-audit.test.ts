@@ -14,7 +14,7 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { clientOptions, startTestServer, type Credentials, type TestServer } from '../helpers/server.ts';
 import { s3Client } from '../helpers/s3.ts';
 import { FhirClient, type FhirRequestOptions, type FhirResponse } from '../helpers/fhir-client.ts';
-import { KMS, ROLE } from '../helpers/healthlake-jobs.ts';
+import { createJobRole, KMS, ROLE } from '../helpers/healthlake-jobs.ts';
 
 const PHI = { family: 'Quixotephi', ssn: '987-65-4321', note: 'confidential-diagnosis-text' };
 const READ_ONLY = new Set(['GetCapabilities', 'ReadResource', 'VersionReadResource', 'SearchWithGet', 'SearchWithPost', 'GetHistoryByResourceId',
@@ -39,6 +39,7 @@ describe('CloudTrail records of every HealthLake request', () => {
   before(async () => {
     server = await startTestServer();
     const iam = new IAMClient(clientOptions(server));
+    await createJobRole(iam);
     await iam.send(new CreateUserCommand({ UserName: 'fhir-reader' }));
     const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'fhir-reader' }));
     reader = { accessKeyId: key.AccessKey!.AccessKeyId!, secretAccessKey: key.AccessKey!.SecretAccessKey! };

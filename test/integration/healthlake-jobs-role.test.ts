@@ -3,13 +3,13 @@
  * job's DataAccessRoleArn (sts AssumeRole, userIdentity {type: AWSService, invokedBy}), admitted
  * by the role's trust policy naming the service, with the confused-deputy conditions HealthLake
  * documents (aws:SourceAccount, aws:SourceArn = the datastore). A role that does not exist or
- * does not trust the service is recorded as refused; the job still runs with the server's own
- * storage access (the role is otherwise opaque, spec/healthlake.md §1.6).
+ * does not trust the service is recorded as refused, and the job fails with that refusal (it has
+ * no other access to S3: healthlake-jobs-pass-role.test.ts).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateFHIRDatastoreCommand, HealthLakeClient, StartFHIRExportJobCommand } from '@aws-sdk/client-healthlake';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { clientOptions, startTestServer, type TestServer } from '../helpers/server.ts';
@@ -67,6 +67,8 @@ describe('HealthLake jobs assume their DataAccessRoleArn as healthlake.amazonaws
   it('records a granted AssumeRole for an import whose role trusts the service for this datastore', async () => {
     const role = await iam.send(new CreateRoleCommand({ RoleName: 'HealthLakeImportTrusted', AssumeRolePolicyDocument: trustPolicy(datastoreArn) }));
     const roleArn = role.Role!.Arn!;
+    await iam.send(new PutRolePolicyCommand({ RoleName: 'HealthLakeImportTrusted', PolicyName: 's3', PolicyDocument: JSON.stringify({
+      Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) }));
     const { JobId } = await hl.send(startImport(datastoreId, 's3://role-input/in/', 's3://hl-output/trusted', { DataAccessRoleArn: roleArn }));
     const job = await waitImport(hl, datastoreId, JobId!);
     assert.equal(job.JobStatus, 'COMPLETED');
@@ -88,14 +90,15 @@ describe('HealthLake jobs assume their DataAccessRoleArn as healthlake.amazonaws
     assert.ok(record.resources.some((r: { ARN: string; type: string }) => r.ARN === roleArn && r.type === 'AWS::IAM::Role'));
   });
 
-  it('records a refused AssumeRole when the trust policy names another datastore, and the job still runs', async () => {
+  it('records a refused AssumeRole when the trust policy names another datastore, and the job fails with the refusal', async () => {
     const other = `arn:aws:healthlake:us-east-1:${ACCOUNT}:datastore/fhir/${'0'.repeat(32)}`;
     const role = await iam.send(new CreateRoleCommand({ RoleName: 'HealthLakeOtherStore', AssumeRolePolicyDocument: trustPolicy(other) }));
     const { JobId } = await hl.send(new StartFHIRExportJobCommand({
       DatastoreId: datastoreId, DataAccessRoleArn: role.Role!.Arn!, OutputDataConfig: { S3Configuration: { S3Uri: 's3://hl-output/export', KmsKeyId: KMS } },
     }));
     const job = await waitExport(hl, datastoreId, JobId!);
-    assert.equal(job.JobStatus, 'COMPLETED');
+    assert.equal(job.JobStatus, 'FAILED');
+    assert.match(job.Message!, /^HealthLake could not assume the DataAccessRoleArn arn:aws:iam::123456789012:role\/HealthLakeOtherStore: .*sts:AssumeRole/);
     const [record] = await assumeRoleEvents(`HealthLake-Export-${JobId}`);
     assert.ok(record, 'an AssumeRole record for the job');
     assert.equal(record.errorCode, 'AccessDenied');
@@ -106,7 +109,9 @@ describe('HealthLake jobs assume their DataAccessRoleArn as healthlake.amazonaws
   it('records a refused AssumeRole for a role that does not exist', async () => {
     const missing = `arn:aws:iam::${ACCOUNT}:role/NoSuchHealthLakeRole`;
     const { JobId } = await hl.send(startImport(datastoreId, 's3://role-input/in/', 's3://hl-output/missing', { DataAccessRoleArn: missing }));
-    assert.equal((await waitImport(hl, datastoreId, JobId!)).JobStatus, 'COMPLETED');
+    const job = await waitImport(hl, datastoreId, JobId!);
+    assert.equal(job.JobStatus, 'FAILED');
+    assert.match(job.Message!, /could not assume the DataAccessRoleArn arn:aws:iam::123456789012:role\/NoSuchHealthLakeRole/);
     const [record] = await assumeRoleEvents(`HealthLake-Import-${JobId}`);
     assert.ok(record, 'an AssumeRole record for the job');
     assert.equal(record.errorCode, 'AccessDenied');

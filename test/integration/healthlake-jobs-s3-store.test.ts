@@ -20,7 +20,8 @@ import { s3Client } from '../helpers/s3.ts';
 import { spawnServer } from '../helpers/server-process.ts';
 import { FhirClient } from '../helpers/fhir-client.ts';
 import { motoUnavailable, startMoto, type MotoServer } from '../helpers/moto.ts';
-import { bigInput, KMS, keys, ROLE, startImport, text, upload, waitExport, waitImport } from '../helpers/healthlake-jobs.ts';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { bigInput, createJobRole, KMS, keys, ROLE, startImport, text, upload, waitExport, waitImport } from '../helpers/healthlake-jobs.ts';
 
 const unavailable = motoUnavailable();
 const TARGET = 'healthtrail-external';
@@ -86,6 +87,7 @@ if (unavailable) {
       const server = { url };
       const hl = new HealthLakeClient(clientOptions(server));
       const s3 = s3Client(server);
+      await createJobRole(new IAMClient(clientOptions(server)));
       await s3.send(new CreateBucketCommand({ Bucket: 'rt-in' }));
       await s3.send(new CreateBucketCommand({ Bucket: 'rt-out' }));
       await upload(s3, 'rt-in', 'data/', [...input, { name: 'bad.ndjson', text: `${bad.join('\n')}\n` }]);

@@ -24,7 +24,8 @@ import { s3Client } from '../helpers/s3.ts';
 import { spawnServer } from '../helpers/server-process.ts';
 import { MedplumClient } from '@medplum/core';
 import { FhirClient, sigv4Fetch } from '../helpers/fhir-client.ts';
-import { bigInput, KMS, keys, ROLE, sleep, startImport, TERMINAL, text, upload, waitExport, waitImport } from '../helpers/healthlake-jobs.ts';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { bigInput, createJobRole, KMS, keys, ROLE, sleep, startImport, TERMINAL, text, upload, waitExport, waitImport } from '../helpers/healthlake-jobs.ts';
 
 /** The hand-made file: lines 2, 3, 4, 5 and 7 are bad, each for a documented reason. */
 const SMALL_LINES = [
@@ -55,6 +56,7 @@ describe('HealthLake import and export jobs', () => {
   before(async () => {
     server = await startTestServer();
     hl = new HealthLakeClient(clientOptions(server));
+    await createJobRole(new IAMClient(clientOptions(server)));
     s3 = s3Client(server);
     await s3.send(new CreateBucketCommand({ Bucket: 'hl-input' }));
     await s3.send(new CreateBucketCommand({ Bucket: 'hl-output' }));
@@ -259,6 +261,7 @@ describe('FHIR $export (REST) and its cancellation', () => {
   before(async () => {
     server = await startTestServer();
     hl = new HealthLakeClient(clientOptions(server));
+    await createJobRole(new IAMClient(clientOptions(server)));
     s3 = s3Client(server);
     await s3.send(new CreateBucketCommand({ Bucket: 'rest-in' }));
     await s3.send(new CreateBucketCommand({ Bucket: 'rest-out' }));
@@ -564,6 +567,7 @@ async function interruptedImport(start: () => Promise<Instance>): Promise<void> 
   try {
     let hl = new HealthLakeClient(clientOptions(server));
     let s3 = s3Client(server);
+    await createJobRole(new IAMClient(clientOptions(server)));
     await s3.send(new CreateBucketCommand({ Bucket: 'restart-in' }));
     await s3.send(new CreateBucketCommand({ Bucket: 'restart-out' }));
     const files = big.files.map((f, i) => (i % 2 === 0 ? f : { name: `${f.name}.gz`, text: f.text }));

@@ -10,6 +10,8 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { DescribeFHIRDatastoreCommand, HealthLakeClient, ListFHIRImportJobsCommand } from '@aws-sdk/client-healthlake';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { createJobRole } from '../../helpers/healthlake-jobs.ts';
 import { clientOptions, startTestServer, type TestServer } from '../../helpers/server.ts';
 import { s3Client } from '../../helpers/s3.ts';
 import { FhirClient } from '../../helpers/fhir-client.ts';
@@ -32,6 +34,7 @@ describe('console: HealthLake', { skip: skipWithoutChromium }, () => {
   before(async () => {
     // Small commit batches, so an import moves through several progress points.
     server = await startTestServer({ importBatchLines: 10 });
+    await createJobRole(new IAMClient(clientOptions(server)));
     healthlake = new HealthLakeClient(clientOptions(server));
     s3 = s3Client(server);
     await s3.send(new CreateBucketCommand({ Bucket: 'hl-input' }));

@@ -18,8 +18,9 @@ export interface FhirContext {
   maxResourceBytes: number;
   /** Most entries a batch or transaction Bundle may have. */
   bundleEntryLimit: number;
-  /** The calling account and region (jobs started from the FHIR API belong to them). */
-  caller?: { accountId: string; region: string };
+  /** The calling account and region (jobs started from the FHIR API belong to them), and the
+   * caller's iam:PassRole check for a job's role (throws the access-denied FhirError). */
+  caller?: { accountId: string; region: string; authorizePassRole(roleArn: string): void };
   /**
    * IAM check of an action the call needs besides its own: a Bundle entry's action, or the
    * search a conditional interaction runs (writes.ts matching). Throws the access-denied FhirError.

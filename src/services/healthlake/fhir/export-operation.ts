@@ -34,7 +34,7 @@ function jobsOf(ctx: FhirContext): JobStore {
   return new JobStore(ctx.repo.db);
 }
 
-function requireCaller(ctx: FhirContext): { accountId: string; region: string } {
+function requireCaller(ctx: FhirContext): NonNullable<FhirContext['caller']> {
   if (!ctx.caller) throw new FhirError(500, 'Export needs the calling account.', { issueCode: 'exception' });
   return ctx.caller;
 }
@@ -96,6 +96,9 @@ function kickOff(req: FhirRequest): { params: [string, string][]; name: string |
 export function startExport(ctx: FhirContext, req: FhirRequest, route: Pick<FhirRoute, 'resourceType' | 'id'>): FhirResult {
   const caller = requireCaller(ctx);
   const output = kickOff(req);
+  // HealthLake's POST form hands the job a role: the caller must be allowed to pass it. The
+  // Bulk Data kick-offs name none; their job writes only the server's own export store.
+  if (typeof output.request.DataAccessRoleArn === 'string') caller.authorizePassRole(output.request.DataAccessRoleArn);
   const scope = scopeOf(output.params);
   let path = '';
   if (route.resourceType === 'Patient') {

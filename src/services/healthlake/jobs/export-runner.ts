@@ -8,7 +8,8 @@
  * flight, with the same keys.
  */
 import type { JobRow } from './job-store.ts';
-import { checkBucket, JobFailure, type RunnerDeps } from './runner-deps.ts';
+import { asRole, JobFailure, jobObjects, type RunnerDeps } from './runner-deps.ts';
+import { s3Uri } from './s3-uri.ts';
 import { exportOutput, isManagedExport } from './export-output.ts';
 import { exportSelection, type ExportScope } from './export-selection.ts';
 
@@ -38,7 +39,8 @@ export async function runExport(deps: RunnerDeps, job: JobRow): Promise<void> {
     throw new JobFailure('OutputDataConfig must name an S3Configuration.');
   }
   const output = exportOutput(job);
-  if (!managed) checkBucket(deps, { bucket: output.bucket, prefix: '' }, job.accountId, 'output');
+  // A bucket export writes only as the job's role; a managed one (no role) only the server's export store.
+  const objects = managed ? undefined : jobObjects(deps);
   const folder = output.folder;
   const progress: ExportProgress = (job.progress as ExportProgress | null) ?? { done: {}, files: [] };
   const scope = (job.request.Scope as ExportScope | undefined) ?? {};
@@ -57,7 +59,7 @@ export async function runExport(deps: RunnerDeps, job: JobRow): Promise<void> {
       const key = `${folder}${type}/${type}-${shard}-${part}-0.ndjson`;
       const body = Buffer.from(`${lines.join('\n')}\n`);
       if (managed) await deps.buckets.store.put(output.bucket, key, body, { userMetadata: {}, contentType: NDJSON });
-      else await deps.buckets.putObject(output.bucket, key, body, {}, { contentType: NDJSON });
+      else await asRole(`Writing ${s3Uri(output.bucket, key)}`, () => objects!.put(output.bucket, key, body, NDJSON));
       written.push({ type, key });
       part++;
       lines = [];

@@ -8,6 +8,8 @@
  * and the job's progress point in one transaction, so a restart resumes exactly after the last
  * committed line (batches prepared but not committed are simply prepared again). Once all files are read it writes the output folder: SUCCESS/ and FAILURE/
  * files per input file, then manifest.json (puts are idempotent: a crash during them replays).
+ * Every list, read and write of S3 is a call of the job's assumed role (jobObjects): one
+ * authorization per object, none per line.
  */
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
@@ -22,7 +24,7 @@ import { manifest, newProgress, type ImportProgress, type InputFile } from './im
 import { refusalError, type InputLine, type PreparedLine } from './import-prepare.ts';
 import { acquirePreparePool, type PreparePool } from './import-prepare-pool.ts';
 import { PrepareQueue } from './import-prepare-queue.ts';
-import { checkBucket, JobFailure, type RunnerDeps } from './runner-deps.ts';
+import { asRole, JobFailure, jobObjects, type RunnerDeps } from './runner-deps.ts';
 import { folderKey, importFolder, parseS3Uri, s3Uri, type S3Location } from './s3-uri.ts';
 
 const INPUT_FILE = /\.ndjson(\.gz)?$/i;
@@ -69,7 +71,7 @@ async function listInput(deps: RunnerDeps, loc: S3Location): Promise<InputFile[]
   const files: InputFile[] = [];
   let after: string | undefined;
   for (;;) {
-    const page = await deps.buckets.store.list(loc.bucket, { prefix: loc.prefix, maxKeys: 1000, ...(after ? { after } : {}) });
+    const page = await asRole(`Listing ${s3Uri(loc.bucket, loc.prefix)}`, () => jobObjects(deps).list(loc.bucket, loc.prefix, after));
     for (const o of page.objects) if (INPUT_FILE.test(o.key)) files.push({ key: o.key, size: o.size });
     if (!page.isTruncated || !page.lastKey) break;
     after = page.lastKey;
@@ -93,8 +95,6 @@ export async function runImport(deps: RunnerDeps, job: JobRow): Promise<void> {
   const output = parseS3Uri(req.JobOutputDataConfig.S3Configuration.S3Uri);
   let p = job.progress as ImportProgress | null;
   if (!p) {
-    checkBucket(deps, input, job.accountId, 'input');
-    checkBucket(deps, output, job.accountId, 'output');
     const files = await listInput(deps, input);
     if (files.length === 0) throw new JobFailure(`No .ndjson input files were found at ${req.InputDataConfig.S3Uri}.`);
     const fresh = newProgress(files);
@@ -126,7 +126,7 @@ export async function runImport(deps: RunnerDeps, job: JobRow): Promise<void> {
 }
 
 async function openInput(deps: RunnerDeps, input: S3Location, file: InputFile): Promise<Readable> {
-  const obj = await deps.buckets.getObject(input.bucket, file.key);
+  const obj = await asRole(`Reading ${s3Uri(input.bucket, file.key)}`, () => jobObjects(deps).get(input.bucket, file.key));
   if (!obj) throw new JobFailure(`The input file ${s3Uri(input.bucket, file.key)} no longer exists.`);
   const gzip = /\.gz$/i.test(file.key) || obj.info.contentEncoding === 'gzip';
   if (!gzip) return obj.body;
@@ -247,11 +247,10 @@ async function commit(deps: RunnerDeps, job: JobRow, p: ImportProgress, batch: P
 
 async function writeOutput(deps: RunnerDeps, job: JobRow, input: S3Location, output: S3Location, p: ImportProgress,
   inputUri: string, kmsKeyId: string): Promise<void> {
-  checkBucket(deps, output, job.accountId, 'output');
   const folder = folderKey(output, importFolder(job.datastoreId, job.jobId));
   const put = async (key: string, ndjson: string) => {
     if (ndjson === '') return;
-    await deps.buckets.putObject(output.bucket, key, Buffer.from(ndjson), {}, { contentType: 'application/x-ndjson' });
+    await asRole(`Writing ${s3Uri(output.bucket, key)}`, () => jobObjects(deps).put(output.bucket, key, Buffer.from(ndjson), 'application/x-ndjson'));
   };
   for (let i = 0; i < p.files.length; i++) {
     const name = outputName(input, p.files[i]!.key);
@@ -259,5 +258,6 @@ async function writeOutput(deps: RunnerDeps, job: JobRow, input: S3Location, out
     await put(`${folder}FAILURE/${name}`, deps.jobs.results(job.jobId, i, false));
   }
   const body = JSON.stringify(manifest(p, inputUri, s3Uri(output.bucket, folder), kmsKeyId));
-  await deps.buckets.putObject(output.bucket, `${folder}manifest.json`, Buffer.from(body), {}, { contentType: 'application/json' });
+  await asRole(`Writing ${s3Uri(output.bucket, `${folder}manifest.json`)}`,
+    () => jobObjects(deps).put(output.bucket, `${folder}manifest.json`, Buffer.from(body), 'application/json'));
 }

@@ -6,7 +6,8 @@ import type { Db } from '../../../storage/db.ts';
 import type { S3Buckets } from '../../s3/buckets.ts';
 import type { FhirRepository } from '../fhir/repository.ts';
 import type { JobStore } from './job-store.ts';
-import type { S3Location } from './s3-uri.ts';
+import { isAwsError } from '../../../core/aws-error.ts';
+import type { RoleScopedObjects } from '../../shared/role-scoped-objects.ts';
 
 export interface RunnerDeps {
   db: Db;
@@ -19,6 +20,8 @@ export interface RunnerDeps {
   log: Logger;
   /** Lines per committed import batch (one transaction: resources, results, progress). */
   batchLines: number;
+  /** The job's assumed-role access to S3 (absent for a job that names no role). */
+  objects?: RoleScopedObjects;
   /** True once the server is closing: runners stop at their next progress point. */
   stopping(): boolean;
 }
@@ -26,9 +29,21 @@ export interface RunnerDeps {
 /** A job-level failure: the job ends FAILED with this message (spec §1.6). */
 export class JobFailure extends Error {}
 
-/** The bucket must exist and belong to the job's account (the role is not evaluated further). */
-export function checkBucket(deps: RunnerDeps, loc: S3Location, accountId: string, what: string): void {
-  const owner = deps.buckets.bucketOwner(loc.bucket);
-  if (!owner) throw new JobFailure(`The ${what} bucket ${loc.bucket} does not exist.`);
-  if (owner.accountId !== accountId) throw new JobFailure(`Access denied to the ${what} bucket ${loc.bucket}.`);
+/**
+ * The job's role-scoped access to its buckets, or a JobFailure naming the refused S3 call. An
+ * S3 refusal of the role (AccessDenied, NoSuchBucket) ends the job FAILED with S3's message.
+ */
+export function jobObjects(deps: RunnerDeps): RoleScopedObjects {
+  if (!deps.objects) throw new JobFailure('The job has no DataAccessRoleArn to access S3 with.');
+  return deps.objects;
+}
+
+/** Runs one S3 call of the job's role; its refusal fails the job with S3's code and message. */
+export async function asRole<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (e) {
+    if (isAwsError(e) && e.sender) throw new JobFailure(`${what} failed: ${e.code}: ${e.message}`);
+    throw e;
+  }
 }

@@ -28,7 +28,7 @@ export interface JobWorkerDeps {
   ids: IdSource;
   config: Config;
   log: Logger;
-  /** Records healthlake.amazonaws.com assuming the job's role each time a job starts running. */
+  /** Assumes (and records assuming) the job's role each time a job starts running: its S3 access. */
   assumeDataAccessRole?: RoleAssumer;
 }
 
@@ -153,9 +153,11 @@ export class HealthLakeJobWorker {
       if (!ds || ds.status !== 'ACTIVE') throw new JobFailure(`Datastore ${job.datastoreId} is no longer ACTIVE.`);
       // Re-read: the progress point may be newer than the row the scheduler saw.
       const current = this.jobs.get(job.jobId) ?? job;
-      await this.deps.assumeDataAccessRole?.(current);
-      if (job.kind === 'IMPORT') await runImport(this.runner, current);
-      else await runExport(this.runner, current);
+      // The job's S3 calls act only as the role the caller passed (no role: no bucket access).
+      const objects = await this.deps.assumeDataAccessRole?.(current);
+      const runner: RunnerDeps = objects ? { ...this.runner, objects } : this.runner;
+      if (job.kind === 'IMPORT') await runImport(runner, current);
+      else await runExport(runner, current);
     } catch (e) {
       if (this.closed && !(e instanceof JobFailure)) return;
       const message = e instanceof JobFailure ? e.message : 'The job failed because of an internal error.';
