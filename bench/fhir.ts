@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Hash } from '@smithy/hash-node';
 import autocannon from 'autocannon';
@@ -152,6 +153,13 @@ export async function uploadCorpus(server: BenchServer): Promise<{ uri: string; 
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const s3 = new S3Client({ endpoint: server.url, region: 'us-east-1', credentials: ROOT, forcePathStyle: true, maxAttempts: 1 });
   await s3.send(new CreateBucketCommand({ Bucket: 'bench-import' }));
+  // The job reads and writes only as its role (issue 17 item 4): one that trusts HealthLake and may use S3.
+  const iam = new IAMClient({ endpoint: server.url, region: 'us-east-1', credentials: ROOT, maxAttempts: 1 });
+  const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'healthlake.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+  await iam.send(new CreateRoleCommand({ RoleName: 'HealthLakeImport', AssumeRolePolicyDocument: JSON.stringify(trust) }));
+  await iam.send(new PutRolePolicyCommand({ RoleName: 'HealthLakeImport', PolicyName: 's3', PolicyDocument: JSON.stringify({
+    Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetObject', 's3:PutObject'], Resource: '*' }] }) }));
+  iam.destroy();
   const lines: string[] = [];
   for (let i = 0; i < CORPUS; i++) lines.push(JSON.stringify(generatedObservation(i)));
   const body = Buffer.from(`${lines.join('\n')}\n`);
