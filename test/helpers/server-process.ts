@@ -7,7 +7,8 @@ import { ROOT } from './server.ts';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
-function spawnServe(dataDir: string, env: Record<string, string>): ChildProcess {
+/** `pipeStdout` leaves the server's log (its stdout) readable on child.stdout. */
+function spawnServe(dataDir: string, env: Record<string, string>, options: { pipeStdout?: boolean } = {}): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'serve'], {
     env: {
       ...process.env,
@@ -15,14 +16,14 @@ function spawnServe(dataDir: string, env: Record<string, string>): ChildProcess 
       HEALTHTRAIL_ROOT_ACCESS_KEY_ID: ROOT.accessKeyId, HEALTHTRAIL_ROOT_SECRET_ACCESS_KEY: ROOT.secretAccessKey,
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', options.pipeStdout ? 'pipe' : 'ignore', 'pipe'],
   });
   child.stderr!.setEncoding('utf8');
   return child;
 }
 
-export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; consoleUrl: string }> {
-  const child = spawnServe(dataDir, env);
+export async function spawnServer(dataDir: string, env: Record<string, string> = {}, options: { pipeStdout?: boolean } = {}): Promise<{ child: ChildProcess; url: string; consoleUrl: string }> {
+  const child = spawnServe(dataDir, env, options);
   let stderr = '';
   const urls = await new Promise<{ url: string; consoleUrl: string }>((resolve, reject) => {
     child.stderr!.on('data', (chunk: string) => {

@@ -159,6 +159,21 @@ function entryError(e: unknown, index: number, entry: BundleEntry): FhirError {
   return new FhirError(e.status ?? 400, `Bundle entry ${index} (${what}) failed: ${e.message}`, { issues: e.outcome.issue.map((i) => ({ ...i, diagnostics: `Bundle entry ${index} (${what}): ${i.diagnostics ?? ''}` })), code: e.code });
 }
 
+const ENTRY_REQUEST_STRINGS = ['method', 'url', 'ifMatch', 'ifNoneExist', 'ifNoneMatch', 'ifModifiedSince'] as const;
+
+/** What makes an entry's fullUrl or request the wrong JSON type (BundleEntry's types are then
+ * true for the code below), or undefined. */
+function entryShapeProblem(e: BundleEntry): string | undefined {
+  const raw = e as { fullUrl?: unknown; request?: unknown; resource?: unknown };
+  if (raw.fullUrl !== undefined && typeof raw.fullUrl !== 'string') return 'fullUrl must be a string.';
+  if (raw.resource !== undefined && (!raw.resource || typeof raw.resource !== 'object' || Array.isArray(raw.resource))) return 'resource must be an object.';
+  if (raw.request === undefined) return undefined;
+  if (!raw.request || typeof raw.request !== 'object' || Array.isArray(raw.request)) return 'request must be an object.';
+  const request = raw.request as Record<string, unknown>;
+  const bad = ENTRY_REQUEST_STRINGS.find((k) => request[k] !== undefined && typeof request[k] !== 'string');
+  return bad ? `request.${bad} must be a string.` : undefined;
+}
+
 export interface BundleOutcome {
   bundle: Record<string, unknown>;
   entryCount: number;
@@ -180,6 +195,8 @@ export function processBundle(ctx: FhirContext, body: unknown, preferAsync: bool
   }
   entries.forEach((e, i) => {
     if (!e || typeof e !== 'object') throw badRequest(`Bundle entry ${i} is not an object.`);
+    const wrong = entryShapeProblem(e);
+    if (wrong) throw badRequest(`Bundle entry ${i}: ${wrong}`);
   });
   const results = bundle.type === 'transaction' ? transaction(ctx, entries) : batch(ctx, entries);
   return {

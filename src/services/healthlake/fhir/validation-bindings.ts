@@ -8,7 +8,8 @@ import type { OutcomeIssue } from './errors.ts';
 import { requiredExpansion } from './terminology.ts';
 
 export function elementFor(schema: InternalTypeSchema, key: string): { el: InternalSchemaElement; type: string } | undefined {
-  const direct = schema.elements[key];
+  // Own keys only: a resource key such as `constructor` must not find Object.prototype's.
+  const direct = Object.hasOwn(schema.elements, key) ? schema.elements[key] : undefined;
   if (direct) return { el: direct, type: direct.type[0]?.code ?? '' };
   for (const [name, el] of Object.entries(schema.elements)) {
     if (!name.endsWith('[x]')) continue;
