@@ -84,37 +84,31 @@ export function callContext(env: TestEnv, principal: Principal, operation: strin
   };
 }
 
-/** Runs one handler in a transaction, as the pipeline does; returns its output and context. */
+/** Runs one handler in a transaction, as the pipeline does; returns its output and context.
+ * `authorize` runs IAM authorization (authorizeCall) first, inside the same transaction. */
 export async function invoke(
   env: TestEnv,
   provider: ServiceProvider,
   operation: string,
   input: Params = {},
   principal: Principal = env.root,
-): Promise<{ output: Params; ctx: CallContext }> {
-  const handler = provider.handlers[operation];
-  if (!handler) throw new Error(`no handler for ${operation}`);
-  const ctx = callContext(env, principal, operation, provider.signingName);
-  const output = await env.db.transaction(() => handler(ctx, input));
-  return { output, ctx };
-}
-
-/** As the pipeline runs a call: IAM authorization (authorizeCall), then the handler, in one transaction. */
-export async function invokeAuthorized(
-  env: TestEnv,
-  provider: ServiceProvider,
-  operation: string,
-  input: Params = {},
-  principal: Principal = env.root,
+  authorize = false,
 ): Promise<{ output: Params; ctx: CallContext }> {
   const handler = provider.handlers[operation];
   if (!handler) throw new Error(`no handler for ${operation}`);
   const ctx = callContext(env, principal, operation, provider.signingName);
   const output = await env.db.transaction(() => {
-    authorizeCall(ctx, provider, (p) => env.store.policiesFor(p), input);
+    if (authorize) authorizeCall(ctx, provider, (p) => env.store.policiesFor(p), input);
     return handler(ctx, input);
   });
   return { output, ctx };
+}
+
+/** As the pipeline runs a call: IAM authorization (authorizeCall), then the handler, in one transaction. */
+export function invokeAuthorized(
+  env: TestEnv, provider: ServiceProvider, operation: string, input: Params = {}, principal: Principal = env.root,
+): Promise<{ output: Params; ctx: CallContext }> {
+  return invoke(env, provider, operation, input, principal, true);
 }
 
 /** Just the output of invokeAuthorized. */
