@@ -11,7 +11,8 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { clientOptions, startTestServer, type TestServer } from '../helpers/server.ts';
 import { s3Client } from '../helpers/s3.ts';
 import { FhirClient } from '../helpers/fhir-client.ts';
-import { startImport, TERMINAL, waitImport } from '../helpers/healthlake-jobs.ts';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { createJobRole, startImport, TERMINAL, waitImport } from '../helpers/healthlake-jobs.ts';
 
 const LINES = 6000;
 const line = (i: number) => JSON.stringify({ resourceType: 'Patient', id: `imp-${i}`, name: [{ family: `Family${i % 50}`, given: ['Imp'] }], gender: 'female' });
@@ -27,6 +28,7 @@ describe('FHIR CRUD during an import', () => {
   it('answers REST writes and reads while the job is IN_PROGRESS, and the job still imports every line', async () => {
     const hl = new HealthLakeClient(clientOptions(server));
     const s3 = s3Client(server);
+    await createJobRole(new IAMClient(clientOptions(server)));
     await s3.send(new CreateBucketCommand({ Bucket: 'crud-in' }));
     await s3.send(new CreateBucketCommand({ Bucket: 'crud-out' }));
     // imp-0 is written by the import at line 1 and again at the last line.
