@@ -31,6 +31,13 @@ import { iamProvider } from './services/iam/index.ts';
 import { stsProvider } from './services/sts/index.ts';
 import { createSns, type SnsTopics } from './services/sns/index.ts';
 import { s3Service } from './services/s3/index.ts';
+import { omicsProvider, omicsStreamsBody } from './services/omics/index.ts';
+import { OmicsTagStore } from './services/omics/tags/tag-store.ts';
+import { OmicsFiles } from './services/omics/files.ts';
+import { OmicsJobWorker } from './services/omics/jobs/job-worker.ts';
+import type { OmicsDeps } from './services/omics/deps.ts';
+import type { OmicsPlane } from './services/omics/plane.ts';
+import { serviceRoleAssumer } from './services/shared/service-role.ts';
 import type { S3Buckets } from './services/s3/buckets.ts';
 import { createObjectStore } from './objects/create-object-store.ts';
 import { readCredentialScope } from './auth/sigv4/index.ts';
@@ -120,6 +127,14 @@ export async function startServer(requested: Config, options: StartOptions = {})
     assumeDataAccessRole: pipelineRoleAssumer(() => pipeline, s3.buckets, ids, log),
   });
 
+  const omicsJobs = new OmicsJobWorker(log);
+  const omics: OmicsDeps = {
+    db, config, clock, ids, log, tags: new OmicsTagStore(db), files: new OmicsFiles(s3.buckets.store), buckets: s3.buckets,
+    assumeRole: serviceRoleAssumer(() => pipeline, s3.buckets, ids, log), jobs: omicsJobs,
+  };
+  // The planes of HealthOmics built so far (services/omics/plane.ts).
+  const omicsPlanes: OmicsPlane[] = [];
+  void omics;
   const providerList: ServiceProvider[] = [
     healthLakeProvider(db, config, () => healthLakeJobs.wake()),
     cloudTrailProvider(events, { trails, events, keys: signingKeys, buckets, topics, organization }),
@@ -127,6 +142,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
     stsProvider,
     sns.provider,
     s3.provider,
+    omicsProvider(omics.tags, omicsPlanes),
   ];
   const providers = new Map(providerList.map((p) => [p.signingName, p]));
   const pipeline = new ApiPipeline({ config, db, clock, ids, identities, recorder, providers, log });
@@ -147,8 +163,11 @@ export async function startServer(requested: Config, options: StartOptions = {})
   const server = createHttpServer(createRouter(pipeline, [sns.publicRoute], fhir, () => consoleBaseUrl(config),
     () => ({ s3PendingWorkSetAside: s3.setAsideCount() })), {
     ...httpOptions,
-    // S3 reads (or streams) its own bodies: uploads may be gigabytes.
-    streamsBody: (req) => readCredentialScope(req)?.service === 's3',
+    // S3 reads (or streams) its own bodies: uploads may be gigabytes; so do Omics part uploads.
+    streamsBody: (req) => {
+      const service = readCredentialScope(req)?.service;
+      return service === 's3' || (service === 'omics' && omicsStreamsBody(req));
+    },
     streamedBodyRate: { minBytesPerSecond: config.uploadMinBytesPerSecond, windowSeconds: config.uploadRateWindowSeconds },
     responseHeaders: INERT_CONTENT_HEADERS,
   });
@@ -159,6 +178,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
     await sns.stop();
     await delivery.close();
     await healthLakeJobs.close();
+    await omicsJobs.close();
     webConsole.close();
     await Promise.all([server, consoleServer].map(stopListening));
     // Awaited: their threads close files of the data directory until they end.
@@ -192,6 +212,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
   };
   delivery.start();
   healthLakeJobs.start();
+  omicsJobs.start();
   sns.start();
   if (root.created) writeCredentialsFile(config.dataDir, running.root, config.defaultRegion);
   for (const m of newMembers) appendCredentialsProfile(config.dataDir, `healthtrail-${m.id}`, m.key, config.defaultRegion);

@@ -77,6 +77,8 @@ export async function awsCli(server: { url: string }, args: string[], credential
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     AWS_MAX_ATTEMPTS: '1',
+    // Omics operations carry host prefixes (workflows-, storage-...): sent to the endpoint as is.
+    AWS_DISABLE_HOST_PREFIX_INJECTION: 'true',
   };
   if (credentials.sessionToken) env.AWS_SESSION_TOKEN = credentials.sessionToken;
   const result = await new Promise<AwsCliResult>((resolve) => {

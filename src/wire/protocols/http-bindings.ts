@@ -326,3 +326,17 @@ export function writeBoundMembers(model: ServiceModel, shape: Shape, value: Reco
   }
   return status;
 }
+
+/** A blob member the model streams (S3 object bodies, Omics read-set parts). */
+export function isStreamingBlob(model: ServiceModel, ref: ShapeRef): boolean {
+  const target = model.shapes[ref.shape]!;
+  return target.type === 'blob' && (ref.streaming === true || target.streaming === true);
+}
+
+/** The payload member of an operation's input when it is a streamed blob. */
+export function streamingPayload(model: ServiceModel, op: OperationModel): string | undefined {
+  if (!op.input) return undefined;
+  const shape = model.shapes[op.input.shape]!;
+  if (!shape.payload) return undefined;
+  return isStreamingBlob(model, shape.members![shape.payload]!) ? shape.payload : undefined;
+}

@@ -2,12 +2,15 @@
  * restJson1 (Omics): the operation comes from method + requestUri template; members bind to
  * labels, query string, headers, a payload or the JSON body. Errors carry the code in the
  * `x-amzn-ErrorType` header and `{"message": ...}` in the body, with the modelled status.
+ * Streamed blobs (UploadReadSetPart's part, GetReadSet's and GetReference's bytes) stay streams:
+ * the request's body is left for the handler to read, a Readable output is sent as it comes.
  */
+import { Readable } from 'node:stream';
 import { AwsError } from '../../core/aws-error.ts';
 import type { HttpRequest, HttpResponse, ParsedRequest, Protocol, ServiceModel, Shape } from '../types.ts';
 import { toBuffer, utf8Text } from './codecs.ts';
 import { errorInfo } from './errors.ts';
-import { matchRoute, readBoundMembers, writeBoundMembers } from './http-bindings.ts';
+import { matchRoute, readBoundMembers, streamingPayload, writeBoundMembers } from './http-bindings.ts';
 import {
   parseJsonBody, readJsonStructure, readJsonValue, serializationError, writeJsonStructure, writeJsonValue,
 } from './json-body.ts';
@@ -20,10 +23,12 @@ function hasBodyMembers(shape: Shape): boolean {
 }
 
 /** Reads a payload-bound member: raw bytes, text, or a JSON document for structures. */
-function readPayload(model: ServiceModel, shape: Shape, body: Buffer, out: Record<string, unknown>): void {
+function readPayload(model: ServiceModel, shape: Shape, req: HttpRequest, out: Record<string, unknown>): void {
   const name = shape.payload!;
   const ref = shape.members![name]!;
-  if (body.length === 0) return;
+  const body = req.body;
+  // A streamed body stays with the request; the handler reads it (ctx.http.body).
+  if (req.bodyStream || body.length === 0) return;
   const target = model.shapes[ref.shape]!;
   if (target.type === 'blob') {
     out[name] = body;
@@ -47,12 +52,21 @@ export const restJsonProtocol: Protocol = {
     const shape = model.shapes[operation.input.shape]!;
     const input: Record<string, unknown> = {};
     if (shape.payload) {
-      readPayload(model, shape, req.body, input);
+      readPayload(model, shape, req, input);
     } else if (req.body.length > 0 && hasBodyMembers(shape)) {
       Object.assign(input, readJsonStructure(model, shape, parseJsonBody(req.body), ''));
     }
     readBoundMembers(model, shape, req, match, input);
     return { operation, input };
+  },
+
+  streamsRequestBody(model: ServiceModel, req: HttpRequest): boolean {
+    try {
+      const match = matchRoute(model, req);
+      return match !== undefined && streamingPayload(model, match.operation) !== undefined;
+    } catch {
+      return false;
+    }
   },
 
   serializeResponse(model, operation, output, requestId): HttpResponse {
@@ -66,6 +80,7 @@ export const restJsonProtocol: Protocol = {
     const value = output ?? {};
     status = writeBoundMembers(model, shape, value, headers) ?? status;
     let body: string | Buffer;
+    let stream: Readable | undefined;
     if (shape.payload) {
       const ref = shape.members![shape.payload]!;
       const v = value[shape.payload];
@@ -73,7 +88,12 @@ export const restJsonProtocol: Protocol = {
       if (v === undefined || v === null) {
         body = '';
       } else if (target.type === 'blob') {
-        body = toBuffer(v);
+        if (v instanceof Readable) {
+          stream = v;
+          body = '';
+        } else {
+          body = toBuffer(v);
+        }
         headers['content-type'] ??= 'application/octet-stream';
       } else if (target.type === 'string') {
         body = String(v);
@@ -91,7 +111,7 @@ export const restJsonProtocol: Protocol = {
       delete headers['content-type'];
       body = '';
     }
-    return { status, headers, body };
+    return stream ? { status, headers, body, stream } : { status, headers, body };
   },
 
   serializeError(model, error, requestId): HttpResponse {

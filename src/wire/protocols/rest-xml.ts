@@ -13,11 +13,11 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AwsError } from '../../core/aws-error.ts';
 import type {
-  HttpRequest, HttpResponse, OperationModel, ParsedRequest, Protocol, ServiceModel, Shape, ShapeRef, XmlNamespace,
+  HttpRequest, HttpResponse, ParsedRequest, Protocol, ServiceModel, Shape, ShapeRef, XmlNamespace,
 } from '../types.ts';
 import { toBuffer, utf8Text } from './codecs.ts';
 import { errorInfo } from './errors.ts';
-import { matchRoute, readBoundMembers, writeBoundMembers, type BindingErrorFactory } from './http-bindings.ts';
+import { matchRoute, readBoundMembers, streamingPayload, writeBoundMembers, type BindingErrorFactory } from './http-bindings.ts';
 import { parseXmlDocument, readXmlStructure, readXmlValue, type XmlErrorFactory } from './xml-reader.ts';
 import { rootNameFor } from './xml-root-names.ts';
 import {
@@ -56,19 +56,6 @@ function nsAttr(ns: XmlNamespace | undefined): string {
   if (!ns) return '';
   if (typeof ns === 'string') return ` xmlns="${escapeXmlAttr(ns)}"`;
   return ns.prefix ? ` xmlns:${ns.prefix}="${escapeXmlAttr(ns.uri)}"` : ` xmlns="${escapeXmlAttr(ns.uri)}"`;
-}
-
-function isStreamingBlob(model: ServiceModel, ref: ShapeRef): boolean {
-  const target = model.shapes[ref.shape]!;
-  return target.type === 'blob' && (ref.streaming === true || target.streaming === true);
-}
-
-/** The payload member of an input shape when it is a streamed blob. */
-function streamingPayload(model: ServiceModel, op: OperationModel): string | undefined {
-  if (!op.input) return undefined;
-  const shape = model.shapes[op.input.shape]!;
-  if (!shape.payload) return undefined;
-  return isStreamingBlob(model, shape.members![shape.payload]!) ? shape.payload : undefined;
 }
 
 function hasBodyMembers(shape: Shape): boolean {

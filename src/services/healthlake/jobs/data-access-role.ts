@@ -14,15 +14,13 @@
  */
 import type { Logger } from 'pino';
 import type { IdSource } from '../../../core/clock.ts';
-import { isAwsError } from '../../../core/aws-error.ts';
-import { servicePrincipal } from '../../../core/principal.ts';
 import type { ApiPipeline } from '../../../http/pipeline.ts';
 import { datastoreArn } from '../arns.ts';
 import type { JobRow } from './job-store.ts';
 import { JobFailure } from './runner-deps.ts';
-import { RoleScopedObjects } from '../../shared/role-scoped-objects.ts';
+import type { RoleScopedObjects } from '../../shared/role-scoped-objects.ts';
 import type { S3Buckets } from '../../s3/buckets.ts';
-import type { Params } from '../../../wire/types.ts';
+import { serviceRoleAssumer, ServiceRoleRefused } from '../../shared/service-role.ts';
 
 export const HEALTHLAKE_SERVICE_PRINCIPAL = 'healthlake.amazonaws.com';
 
@@ -36,29 +34,18 @@ export function roleSessionName(job: Pick<JobRow, 'kind' | 'jobId'>): string {
 }
 
 export function pipelineRoleAssumer(pipeline: () => ApiPipeline, buckets: S3Buckets, ids: IdSource, log: Logger): RoleAssumer {
+  const assume = serviceRoleAssumer(pipeline, buckets, ids, log);
   return async (job) => {
     const roleArn = job.request.DataAccessRoleArn;
     if (typeof roleArn !== 'string') return undefined;
-    const principal = servicePrincipal(HEALTHLAKE_SERVICE_PRINCIPAL, job.accountId, datastoreArn(job.region, job.accountId, job.datastoreId));
-    let output: Params;
     try {
-      output = await pipeline().callAuthenticated({
-        requestId: ids.uuid(),
-        sourceIp: HEALTHLAKE_SERVICE_PRINCIPAL,
-        userAgent: HEALTHLAKE_SERVICE_PRINCIPAL,
-        principal,
-        service: 'sts',
-        operation: 'AssumeRole',
-        input: { RoleArn: roleArn, RoleSessionName: roleSessionName(job) },
-        region: job.region,
-      }, {});
+      return await assume({
+        service: HEALTHLAKE_SERVICE_PRINCIPAL, accountId: job.accountId, region: job.region,
+        sourceArn: datastoreArn(job.region, job.accountId, job.datastoreId), roleArn, sessionName: roleSessionName(job),
+      });
     } catch (e) {
-      log.warn({ jobId: job.jobId, roleArn, error: isAwsError(e) ? e.code : String(e) }, 'HealthLake job could not assume its DataAccessRoleArn (recorded); the job fails');
-      throw new JobFailure(`HealthLake could not assume the DataAccessRoleArn ${roleArn}: ${isAwsError(e) ? e.message : 'internal error'}`);
+      if (!(e instanceof ServiceRoleRefused)) throw e;
+      throw new JobFailure(`HealthLake could not assume the DataAccessRoleArn ${roleArn}: ${e.reason}`);
     }
-    const accessKeyId = (output.Credentials as { AccessKeyId?: string } | undefined)?.AccessKeyId;
-    const session = accessKeyId ? pipeline().principalOf(accessKeyId) : undefined;
-    if (!session) throw new JobFailure(`HealthLake could not assume the DataAccessRoleArn ${roleArn}.`);
-    return new RoleScopedObjects({ pipeline, buckets, ids }, session, HEALTHLAKE_SERVICE_PRINCIPAL, job.region);
   };
 }
