@@ -105,10 +105,11 @@ export async function upload(s3: S3Client, bucket: string, prefix: string, files
   for (const f of files) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${f.name}`, Body: f.text }));
 }
 
-/** A job role (ROLE by default) that trusts HealthLake and may use S3 as `statements` allow (all of S3 by default). */
+/** A job role (ROLE by default) that trusts `service` (HealthLake by default; omics.amazonaws.com
+ * for HealthOmics jobs and runs) and may use S3 as `statements` allow (all of S3 by default). */
 export async function createJobRole(iam: IAMClient, name = 'HealthLakeImport',
-  statements: Record<string, unknown>[] = [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]): Promise<string> {
-  const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'healthlake.amazonaws.com' }, Action: 'sts:AssumeRole' }] };
+  statements: Record<string, unknown>[] = [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }], service = 'healthlake.amazonaws.com'): Promise<string> {
+  const trust = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] };
   const role = await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }));
   await iam.send(new PutRolePolicyCommand({ RoleName: name, PolicyName: 's3', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }));
   return role.Role!.Arn!;

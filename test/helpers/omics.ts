@@ -4,7 +4,9 @@ import type { LookupFunction } from 'node:net';
 import { Agent } from 'node:http';
 import { OmicsClient } from '@aws-sdk/client-omics';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { clientOptions, ROOT, type Credentials } from './server.ts';
+import { createJobRole } from './healthlake-jobs.ts';
 
 export function omicsClient(server: { url: string }, credentials: Credentials = ROOT): OmicsClient {
   return new OmicsClient({ ...clientOptions(server, credentials), disableHostPrefix: true });
@@ -21,4 +23,10 @@ export function prefixingOmicsClient(server: { url: string; port: number }, cred
     ...clientOptions({ url: `http://localhost:${server.port}` }, credentials),
     requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ lookup }) }),
   });
+}
+
+/** A role HealthOmics jobs and runs can assume (trusts omics.amazonaws.com), allowed `statements` (all of S3 by default). */
+export async function createOmicsRole(iam: IAMClient, name = 'OmicsJobRole',
+  statements: Record<string, unknown>[] = [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }]): Promise<string> {
+  return createJobRole(iam, name, statements, 'omics.amazonaws.com');
 }
