@@ -9,14 +9,15 @@ import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { startDigests, WORKER_THRESHOLD_BYTES, type DigestAlgorithm } from '../../src/services/s3/digests.ts';
 
-const ALL: DigestAlgorithm[] = ['md5', 'sha1', 'sha256', 'crc32'];
+const ALL: DigestAlgorithm[] = ['md5', 'sha1', 'sha256', 'sha512', 'crc32'];
 
 function expected(body: Buffer): Map<DigestAlgorithm, string> {
   const crc = Buffer.alloc(4);
   crc.writeUInt32BE(crc32(body));
   return new Map<DigestAlgorithm, string>([
     ['md5', createHash('md5').update(body).digest('hex')], ['sha1', createHash('sha1').update(body).digest('hex')],
-    ['sha256', createHash('sha256').update(body).digest('hex')], ['crc32', crc.toString('hex')],
+    ['sha256', createHash('sha256').update(body).digest('hex')], ['sha512', createHash('sha512').update(body).digest('hex')],
+    ['crc32', crc.toString('hex')],
   ]);
 }
 

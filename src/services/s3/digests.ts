@@ -14,7 +14,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { crc32 } from 'node:zlib';
 
-export type DigestAlgorithm = 'md5' | 'sha1' | 'sha256' | 'crc32';
+export type DigestAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha512' | 'crc32';
 
 export interface Digester {
   /** Takes the chunk's bytes (they may be reused once this returns). A promise when the caller
