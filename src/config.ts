@@ -62,6 +62,9 @@ export interface Config {
    * closes. 0 turns the check off (idle sockets are still cut after 120 s). */
   uploadMinBytesPerSecond: number;
   uploadRateWindowSeconds: number;
+  /** Part size of HealthOmics read-set and reference files (GetReadSet / GetReference
+   * partNumber, files.*.partSize) and the largest UploadReadSetPart body (AWS: 100 MiB). */
+  omicsPartSizeBytes: number;
   /** Lifetime of a web console session (and of its console credentials), in seconds. */
   consoleSessionSeconds: number;
   /** Turns the audit recorder off (benchmarks only: measures auditing's cost). */
@@ -119,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     // while a trickle (a byte every few seconds) is cut within one to two windows.
     uploadMinBytesPerSecond: Math.max(0, num(env.HEALTHTRAIL_UPLOAD_MIN_BYTES_PER_SECOND, 1024)),
     uploadRateWindowSeconds: Math.max(0.1, num(env.HEALTHTRAIL_UPLOAD_RATE_WINDOW_SECONDS, 30)),
+    omicsPartSizeBytes: Math.max(1, Math.floor(num(env.HEALTHTRAIL_OMICS_PART_SIZE_BYTES, 100 * 1024 * 1024))),
     consoleSessionSeconds: Math.max(1, num(env.HEALTHTRAIL_CONSOLE_SESSION_SECONDS, 43_200)),
     auditEnabled: bool(env.HEALTHTRAIL_AUDIT, true),
     logLevel: env.HEALTHTRAIL_LOG_LEVEL ?? 'info',
