@@ -145,7 +145,7 @@ describe('prepareWorkflowDefinition', () => {
 
   it('keeps a given parameterTemplate over the extracted one', async () => {
     const parameterTemplate = { message: { description: 'given', optional: true } };
-    const prepared = await prepareWorkflowDefinition({ bytes: zip({ 'main.cwl': TOOL }), destDir: dir(), engines, parameterTemplate });
+    const prepared = await prepareWorkflowDefinition({ bytes: zip({ 'main.cwl': TOOL }), destDir: dir(), parameterTemplate });
     assert.deepEqual(prepared.status === 'ACTIVE' && prepared.parameterTemplate, parameterTemplate);
   });
 

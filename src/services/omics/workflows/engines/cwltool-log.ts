@@ -37,7 +37,7 @@ export class CwltoolLog {
     this.listener.engineLog(text);
     const level = LEVEL.exec(text);
     if (level === null) {
-      if (this.inError && this.error !== undefined && this.error.length < 20) this.error.push(text.trim());
+      if (this.inError && this.error !== undefined && this.error.length < 500) this.error.push(text.trim());
       if (this.current !== undefined) this.listener.taskLog(this.current, text);
       return;
     }
@@ -89,7 +89,13 @@ export class CwltoolLog {
   /** Why the run failed, in cwltool's words: the first failed task, else its first error. */
   failureReason(): string | undefined {
     for (const [name, job] of this.jobs) if (job.status === 'FAILED') return `Task ${name} failed: ${job.reason ?? 'unknown reason'}`;
-    return this.error?.join(' ').replace(/\s+/g, ' ').trim();
+    if (this.error === undefined) return undefined;
+    // An unexpected exception: its message and the exception line at the end of the traceback.
+    if (this.error.includes('Traceback (most recent call last):')) {
+      const exception = [...this.error].reverse().find((l) => /^[A-Za-z_][\w.]*(Error|Exception|Exit)\b.*:/.test(l));
+      return [this.error[0], exception].filter((l) => l !== undefined).join(': ').replace(/\s+/g, ' ').trim();
+    }
+    return this.error.slice(0, 20).join(' ').replace(/\s+/g, ' ').trim();
   }
 
   private emit(name: string, status: EngineTaskStatus, failureReason?: string): void {
