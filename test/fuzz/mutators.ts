@@ -81,9 +81,6 @@ const bodyMutators: Mutator[] = [
   // Deep nesting, JSON or XML by the body's kind.
   (g, r) => {
     const depth = g.pick([50, 500, 3000]);
-    // Excluded until issue 17 item 3 (deep FHIR JSON, branch fhirlimits) lands: a transaction
-    // Bundle nested ~3,000 deep overflows the stack in bundles.ts rewriteReferences (500).
-    if (r.path.includes('/r4') && depth > 50) return;
     if (r.body.subarray(0, 1).toString() === '<') {
       const xml = r.body.toString();
       const at = xml.lastIndexOf('</');
@@ -185,9 +182,7 @@ const pathMutators: Mutator[] = [
     segments[at] = `${segments[at] ?? ''}${g.pick(PATH_PIECES)}`;
     r.path = segments.join('/');
   },
-  // S3 key parts of 256-1,024 bytes are excluded until issue 17 item 2 (key to path, branch
-  // s3keys) lands: DeleteObject of one answers 500 from the local store's publish step.
-  (g, r) => { r.path = `${r.path.replace(/\/$/, '')}/${'A'.repeat(g.pick(r.service === 's3' ? [200, 1025, 4000] : [300, 1000, 1025, 4000]))}`; },
+  (g, r) => { r.path = `${r.path.replace(/\/$/, '')}/${'A'.repeat(g.pick([200, 300, 1000, 1025, 4000]))}`; },
   (g, r) => { r.path = g.pick(['/', '//', '/./', '/%', '/datastore', '/datastore//r4/', '/console/../', '/health/..', r.path.toUpperCase()]); },
 ];
 

@@ -5,8 +5,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { HealthLakeClient, CreateFHIRDatastoreCommand } from '@aws-sdk/client-healthlake';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { clientOptions, startTestServer, type TestServer } from '../helpers/server.ts';
 import { FhirClient } from '../helpers/fhir-client.ts';
+import { s3Client } from '../helpers/s3.ts';
+import { signedFetch } from '../helpers/signed-fetch.ts';
 
 describe('fuzz findings', () => {
   let server: TestServer;
@@ -41,6 +44,25 @@ describe('fuzz findings', () => {
         const res = await fhir.post('Patient', resource);
         assert.ok(res.status < 500, `${JSON.stringify(resource)}: ${res.status} ${res.text}`);
       }
+    }
+  });
+
+  it('a Bundle entry nested 3,000 levels deep is refused as too costly (transaction 4xx, batch entry 400), not a stack overflow', async () => {
+    let nest: unknown = { reference: 'urn:uuid:x' };
+    for (let i = 0; i < 3000; i++) nest = i % 2 ? [nest] : { a: nest };
+    for (const type of ['transaction', 'batch']) {
+      const res = await fhir.post('', { resourceType: 'Bundle', type, entry: [{ fullUrl: 'urn:uuid:x', request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient', extension: nest } }] });
+      const outcome = type === 'transaction' ? res.json : res.json.entry[0].response.outcome;
+      assert.equal(type === 'transaction' ? res.status : Number(res.json.entry[0].response.status), 400, `${type}: ${res.status} ${res.text.slice(0, 300)}`);
+      assert.equal(outcome.issue[0].code, 'too-costly');
+    }
+  });
+
+  it('DELETE of an S3 key whose part the local store cannot hold (256-1,024 bytes) answers 204, as for any missing key', async () => {
+    await s3Client(server).send(new CreateBucketCommand({ Bucket: 'fuzz-keys' }));
+    for (const [path, query] of [[`/fuzz-keys/${'A'.repeat(1000)}`, { lifecycle: '' }], [`/fuzz-keys/${'A'.repeat(300)}/x`, {}]] as const) {
+      const res = await signedFetch(server.url, { service: 's3', method: 'DELETE', path, query });
+      assert.equal(res.status, 204, res.text);
     }
   });
 });

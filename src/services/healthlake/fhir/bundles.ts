@@ -143,13 +143,19 @@ function runEntry(ctx: FhirContext, entry: BundleEntry, preassigned: Map<number,
   }
 }
 
-/** Every `reference` in `value` that names a urn:uuid fullUrl of the bundle, rewritten to Type/id. */
+/** Every `reference` in `value` that names a urn:uuid fullUrl of the bundle, rewritten to Type/id.
+ * Iterative: a client's body may nest thousands of levels (the entry's own shape check refuses
+ * it afterwards), which recursion would answer with a stack overflow. */
 function rewriteReferences(value: unknown, ids: Map<string, string>): void {
-  if (Array.isArray(value)) { value.forEach((v) => rewriteReferences(v, ids)); return; }
-  if (!value || typeof value !== 'object') return;
-  for (const [k, v] of Object.entries(value)) {
-    if (k === 'reference' && typeof v === 'string' && ids.has(v)) (value as Record<string, unknown>)[k] = ids.get(v);
-    else if (v && typeof v === 'object') rewriteReferences(v, ids);
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (!v || typeof v !== 'object') continue;
+    if (Array.isArray(v)) { for (const item of v) stack.push(item); continue; }
+    for (const [k, child] of Object.entries(v)) {
+      if (k === 'reference' && typeof child === 'string' && ids.has(child)) (v as Record<string, unknown>)[k] = ids.get(child);
+      else if (child && typeof child === 'object') stack.push(child);
+    }
   }
 }
 
