@@ -37,6 +37,7 @@ import { OmicsFiles } from './services/omics/files.ts';
 import { OmicsJobWorker } from './services/omics/jobs/job-worker.ts';
 import type { OmicsDeps } from './services/omics/deps.ts';
 import type { OmicsPlane } from './services/omics/plane.ts';
+import { createReferencePlane } from './services/omics/references/reference-plane.ts';
 import { serviceRoleAssumer } from './services/shared/service-role.ts';
 import type { S3Buckets } from './services/s3/buckets.ts';
 import { createObjectStore } from './objects/create-object-store.ts';
@@ -133,8 +134,9 @@ export async function startServer(requested: Config, options: StartOptions = {})
     assumeRole: serviceRoleAssumer(() => pipeline, s3.buckets, ids, log), jobs: omicsJobs,
   };
   // The planes of HealthOmics built so far (services/omics/plane.ts).
-  const omicsPlanes: OmicsPlane[] = [];
-  void omics;
+  const omicsPlanes: OmicsPlane[] = [
+    createReferencePlane(omics),
+  ];
   const providerList: ServiceProvider[] = [
     healthLakeProvider(db, config, () => healthLakeJobs.wake()),
     cloudTrailProvider(events, { trails, events, keys: signingKeys, buckets, topics, organization }),
