@@ -25,13 +25,9 @@ import type { Writable } from 'node:stream';
 import { ByteSink } from './byte-sink.ts';
 import { openDecoded, type ByteSource } from './decoded-input.ts';
 import { FormatError, quote } from './format-error.ts';
+import { parseSqLines, type SamReference } from './sam-header.ts';
 
-export interface BamReference {
-  name: string;
-  length: number;
-  /** The @SQ line's M5 tag, when the header text has one. */
-  m5?: string;
-}
+export type BamReference = SamReference;
 
 export interface BamScan {
   /** The SAM header text (without trailing NUL padding). */
@@ -298,21 +294,4 @@ class BamWalker {
       if (sq[i].m5) ref.m5 = sq[i].m5;
     }
   }
-}
-
-/** The @SQ lines of a SAM header text: SN, LN and M5 (the sequence's MD5, lower-cased). */
-export function parseSqLines(text: string): BamReference[] {
-  const out: BamReference[] = [];
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('@SQ\t')) continue;
-    const ref: BamReference = { name: '', length: -1 };
-    for (const field of line.replace(/\r$/, '').split('\t').slice(1)) {
-      const tag = field.slice(0, 3);
-      if (tag === 'SN:') ref.name = field.slice(3);
-      else if (tag === 'LN:') ref.length = /^\d+$/.test(field.slice(3)) ? Number(field.slice(3)) : -1;
-      else if (tag === 'M5:') ref.m5 = field.slice(3).toLowerCase();
-    }
-    out.push(ref);
-  }
-  return out;
 }
