@@ -11,6 +11,7 @@ import { registerHosts } from './cli/hosts-command.ts';
 import { registerImport } from './cli/import-command.ts';
 import { registerExport } from './cli/export-command.ts';
 import { registerTransfer } from './cli/transfer-command.ts';
+import { registerOmics } from './cli/omics/omics-command.ts';
 
 const program = createProgram();
 registerServe(program);
@@ -21,4 +22,5 @@ registerHosts(program);
 registerImport(program);
 registerExport(program);
 registerTransfer(program);
+registerOmics(program);
 await runProgram(program, process.argv);

@@ -8,6 +8,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { fromIni, fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { HealthLakeClient } from '@aws-sdk/client-healthlake';
+import { OmicsClient } from '@aws-sdk/client-omics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { credentialsFilePath } from '../credentials-file.ts';
 import { CliError, EXIT, classifyError } from './exit-codes.ts';
@@ -103,6 +104,9 @@ export interface ClientContext {
   credentials: AwsCredentialIdentityProvider;
   cloudTrail(): CloudTrailClient;
   healthLake(): HealthLakeClient;
+  /** Without host prefixes (workflows-, storage-, ...): the server routes on method and path, and
+   * an endpoint such as 127.0.0.1 has no names to prefix. */
+  omics(): OmicsClient;
   s3(): S3Client;
 }
 
@@ -123,6 +127,7 @@ export async function clientContext(o: ClientOptions, env: NodeJS.ProcessEnv = p
     ...base,
     cloudTrail: once(() => new CloudTrailClient(base)),
     healthLake: once(() => new HealthLakeClient(base)),
+    omics: once(() => new OmicsClient({ ...base, disableHostPrefix: true })),
     s3: once(() => new S3Client({ ...base, forcePathStyle: true })),
     destroy: () => made.forEach((c) => c.destroy()),
   };

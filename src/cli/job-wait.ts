@@ -1,6 +1,6 @@
 /**
- * Waiting for a HealthLake import or export job (--wait): Describe polled until the job ends,
- * its progress on stderr, and the exit code its end state means.
+ * Waiting (--wait): a Describe/Get polled until the job or run ends, its progress on stderr, and
+ * the exit code a HealthLake job's end state means.
  */
 import { CliError, EXIT } from './exit-codes.ts';
 import type { Progress } from './progress.ts';
@@ -15,21 +15,30 @@ export interface JobState {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `describe` (every 250 ms at first, slowing to 2 s) until the job reaches an end state. */
-export async function waitForJob<T extends JobState>(describe: () => Promise<T>, progress: Progress, show: (job: T) => { value: number; text: string }): Promise<T> {
+/**
+ * Polls `describe` (every 250 ms at first, slowing to 2 s) until `done` says the state is final,
+ * showing each state on `progress`. Every --wait of the command line polls through this.
+ */
+export async function pollUntil<T>(describe: () => Promise<T>, done: (state: T) => boolean, progress: Progress,
+  show: (state: T) => { value: number; text: string }): Promise<T> {
   let delay = 250;
   try {
     for (;;) {
-      const job = await describe();
-      const { value, text } = show(job);
+      const state = await describe();
+      const { value, text } = show(state);
       progress.update(value, text);
-      if (TERMINAL_STATUSES.has(job.JobStatus ?? '')) return job;
+      if (done(state)) return state;
       await sleep(delay);
       delay = Math.min(2000, Math.round(delay * 1.5));
     }
   } finally {
     progress.stop();
   }
+}
+
+/** A HealthLake job polled until it reaches an end state. */
+export function waitForJob<T extends JobState>(describe: () => Promise<T>, progress: Progress, show: (job: T) => { value: number; text: string }): Promise<T> {
+  return pollUntil(describe, (job) => TERMINAL_STATUSES.has(job.JobStatus ?? ''), progress, show);
 }
 
 /**

@@ -20,7 +20,7 @@ export function createProgram(): Command {
     // by every subcommand created after this.
     .exitOverride();
   program.addHelpText('after', `
-Client commands (events, trails, import, export, upload, download) call the server at
+Client commands (events, trails, import, export, upload, download, omics) call the server at
 --endpoint-url (default $HEALTHTRAIL_ENDPOINT, else http://127.0.0.1:$HEALTHTRAIL_PORT, else
 http://127.0.0.1:4599), with credentials from the standard AWS chain (AWS_ACCESS_KEY_ID, AWS_PROFILE
 or --profile, ~/.aws/credentials, ...) or else profile "healthtrail" of the server's
