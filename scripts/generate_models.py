@@ -14,7 +14,7 @@ import json
 import os
 import sys
 
-SERVICES = ["healthlake", "cloudtrail", "iam", "sts", "omics", "s3", "sns"]
+SERVICES = ["healthlake", "cloudtrail", "iam", "sts", "omics", "s3", "sns", "logs"]
 DROP_KEYS = {"documentation", "documentationUrl", "examples"}
 # Maps whose keys are names (operation, shape and member names), never metadata keys:
 # a member called "documentation" must survive.

@@ -39,6 +39,7 @@ import type { OmicsDeps } from './services/omics/deps.ts';
 import type { OmicsPlane } from './services/omics/plane.ts';
 import { createReferencePlane } from './services/omics/references/reference-plane.ts';
 import { serviceRoleAssumer } from './services/shared/service-role.ts';
+import { LogStore } from './services/logs/log-store.ts';
 import type { S3Buckets } from './services/s3/buckets.ts';
 import { createObjectStore } from './objects/create-object-store.ts';
 import { readCredentialScope } from './auth/sigv4/index.ts';
@@ -64,6 +65,8 @@ export interface RunningServer {
   sns: SnsTopics;
   /** S3 buckets for in-process writers and readers (trail delivery). */
   s3: S3Buckets;
+  /** CloudWatch Logs for in-process writers (HealthOmics run and task logs). */
+  logs: LogStore;
   close(): Promise<void>;
 }
 
@@ -128,10 +131,11 @@ export async function startServer(requested: Config, options: StartOptions = {})
     assumeDataAccessRole: pipelineRoleAssumer(() => pipeline, s3.buckets, ids, log),
   });
 
+  const logs = new LogStore(db, clock);
   const omicsJobs = new OmicsJobWorker(log);
   const omics: OmicsDeps = {
     db, config, clock, ids, log, tags: new OmicsTagStore(db), files: new OmicsFiles(s3.buckets.store), buckets: s3.buckets,
-    assumeRole: serviceRoleAssumer(() => pipeline, s3.buckets, ids, log), jobs: omicsJobs,
+    assumeRole: serviceRoleAssumer(() => pipeline, s3.buckets, ids, log), jobs: omicsJobs, logs,
   };
   // The planes of HealthOmics built so far (services/omics/plane.ts).
   const omicsPlanes: OmicsPlane[] = [
@@ -210,6 +214,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
     root: { accessKeyId: root.accessKeyId, secretAccessKey: root.secretAccessKey },
     sns: sns.topics,
     s3: s3.buckets,
+    logs,
     close,
   };
   delivery.start();

@@ -4,6 +4,7 @@ import type { Config } from '../../config.ts';
 import type { Clock, IdSource } from '../../core/clock.ts';
 import type { Db } from '../../storage/db.ts';
 import type { S3Buckets } from '../s3/buckets.ts';
+import type { LogStore } from '../logs/log-store.ts';
 import type { ServiceRoleAssumer } from '../shared/service-role.ts';
 import type { OmicsFiles } from './files.ts';
 import type { OmicsJobWorker } from './jobs/job-worker.ts';
@@ -23,4 +24,7 @@ export interface OmicsDeps {
   /** Jobs and runs take on the role their caller passed (omics.amazonaws.com assumes it). */
   assumeRole: ServiceRoleAssumer;
   jobs: OmicsJobWorker;
+  /** CloudWatch Logs: runs write their engine and task logs here (logs/log-store.ts,
+   * logs/workflow-log-names.ts). */
+  logs: LogStore;
 }
