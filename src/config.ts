@@ -62,6 +62,8 @@ export interface Config {
    * closes. 0 turns the check off (idle sockets are still cut after 120 s). */
   uploadMinBytesPerSecond: number;
   uploadRateWindowSeconds: number;
+  /** Seconds an ACTIVE HealthOmics read set may go unread before it is ARCHIVED (AWS: 30 days). */
+  omicsArchiveAfterSeconds: number;
   /** Part size of HealthOmics read-set and reference files (GetReadSet / GetReference
    * partNumber, files.*.partSize) and the largest UploadReadSetPart body (AWS: 100 MiB). */
   omicsPartSizeBytes: number;
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     // while a trickle (a byte every few seconds) is cut within one to two windows.
     uploadMinBytesPerSecond: Math.max(0, num(env.HEALTHTRAIL_UPLOAD_MIN_BYTES_PER_SECOND, 1024)),
     uploadRateWindowSeconds: Math.max(0.1, num(env.HEALTHTRAIL_UPLOAD_RATE_WINDOW_SECONDS, 30)),
+    omicsArchiveAfterSeconds: Math.max(1, num(env.HEALTHTRAIL_OMICS_ARCHIVE_AFTER_SECONDS, 30 * 86_400)),
     omicsPartSizeBytes: Math.max(1, Math.floor(num(env.HEALTHTRAIL_OMICS_PART_SIZE_BYTES, 100 * 1024 * 1024))),
     consoleSessionSeconds: Math.max(1, num(env.HEALTHTRAIL_CONSOLE_SESSION_SECONDS, 43_200)),
     auditEnabled: bool(env.HEALTHTRAIL_AUDIT, true),

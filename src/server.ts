@@ -38,6 +38,7 @@ import { OmicsJobWorker } from './services/omics/jobs/job-worker.ts';
 import type { OmicsDeps } from './services/omics/deps.ts';
 import type { OmicsPlane } from './services/omics/plane.ts';
 import { createReferencePlane } from './services/omics/references/reference-plane.ts';
+import { createReadSetJobsPlane } from './services/omics/readset-jobs/plane.ts';
 import { serviceRoleAssumer } from './services/shared/service-role.ts';
 import { LogStore } from './services/logs/log-store.ts';
 import type { S3Buckets } from './services/s3/buckets.ts';
@@ -140,6 +141,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
   // The planes of HealthOmics built so far (services/omics/plane.ts).
   const omicsPlanes: OmicsPlane[] = [
     createReferencePlane(omics),
+    createReadSetJobsPlane(omics),
   ];
   const providerList: ServiceProvider[] = [
     healthLakeProvider(db, config, () => healthLakeJobs.wake()),
