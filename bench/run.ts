@@ -8,7 +8,8 @@
  *   (d) LookupEvents latency p50/p99 at 1 million stored events, per lookup attribute
  * and the trails' (bench/trails.ts): delivery throughput, call-to-bucket latency, `aws s3 cp`;
  * and the FHIR data plane's (bench/fhir.ts): create, read, token search, NDJSON import.
- * BENCH_ONLY=foundation, BENCH_ONLY=trails or BENCH_ONLY=fhir runs one part, written to
+ * and the CWL engine adapter's overhead over cwltool itself (bench/cwl.ts).
+ * BENCH_ONLY=foundation, BENCH_ONLY=trails, BENCH_ONLY=fhir or BENCH_ONLY=cwl runs one part, written to
  * BENCHMARKS.partial.md instead (BENCHMARKS.md is rewritten only by a whole run, so commit
  * results of full runs).
  */
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { Agent } from 'node:http';
 import { deliveryLatency, deliveryThroughput, s3CopyThroughput } from './trails.ts';
 import { fhirSection } from './fhir.ts';
+import { cwlSection } from './cwl.ts';
 import { auditCpuTable, measureAuditCpu } from './audit-cpu.ts';
 import { load, percentile, postJson, signJsonRequest, spawnServer, type LoadResult } from './lib.ts';
 import {
@@ -194,6 +196,7 @@ async function main() {
     ...(only === undefined || only === 'foundation' ? await foundationSection() : []),
     ...(only === undefined || only === 'trails' ? await trailsSection() : []),
     ...(only === undefined || only === 'fhir' ? await fhirSection() : []),
+    ...(only === undefined || only === 'cwl' ? await cwlSection() : []),
   ];
   const lines = [
     '# Benchmarks',

@@ -1,6 +1,7 @@
 /**
  * The CWL adapter (src/services/omics/workflows/engines/cwl-engine.ts) running the real cwltool:
- * a two-step workflow with a scatter over a File[] input run to COMPLETED, outputs checked byte
+ * a two-step workflow with a scatter over a File[] input validated then run to COMPLETED (reusing the
+ * packed document validation kept), outputs checked byte
  * for byte, one task per job (scatter shards included) with statuses, times, declared resources
  * and images, logs per task and for the engine; a failing tool; and cancel mid-run leaving no
  * process of the run's process group.
@@ -8,10 +9,10 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CwlEngine } from '../../../../src/services/omics/workflows/engines/cwl-engine.ts';
+import { CwlEngine, packedCachePath } from '../../../../src/services/omics/workflows/engines/cwl-engine.ts';
 import type { EngineRunListener, EngineTaskEvent } from '../../../../src/services/omics/workflows/engines/engine.ts';
 import { livePids } from '../../../../src/services/omics/workflows/engines/process-group.ts';
 
@@ -42,9 +43,14 @@ describe('CWL engine (cwltool)', () => {
     const contents = ['alpha\nbeta\ngamma\n', '1\n2\n3\n4\n', 'one line\n', ''];
     const paths = contents.map((text, i) => { const p = join(staged, `in${i}.txt`); writeFileSync(p, text); return p; });
     const outputDir = join(root, 'out');
+    // As CreateWorkflow then StartRun do: validate (which keeps the packed document), then run.
+    const definitionDir = join(root, 'def');
+    cpSync(FIXTURE, definitionDir, { recursive: true });
+    assert.deepEqual(await new CwlEngine().validate(definitionDir, 'main.cwl'), { ok: true, checked: true });
+    assert.ok(existsSync(packedCachePath(definitionDir, 'main.cwl')));
     const rec = recorder();
     const handle = new CwlEngine().run({
-      definitionDir: FIXTURE, main: 'main.cwl', inputs: { files: paths },
+      definitionDir, main: 'main.cwl', inputs: { files: paths },
       workDir: join(root, 'work'), outputDir, listener: rec.listener,
     });
     const result = await handle.done;
@@ -81,6 +87,9 @@ describe('CWL engine (cwltool)', () => {
     assert.ok(rec.taskLogs.get('count_lines_2')!.some((l) => l.includes('in1.txt')));
     assert.ok(rec.taskLogs.get('sum')!.some((l) => l.includes("'echo 8'")));
     assert.ok(rec.engineLog.includes('INFO Final process status is success'), rec.engineLog.join('\n'));
+    // The packed document from validation was used: cwltool started once, on it.
+    assert.equal(rec.engineLog.filter((l) => l.startsWith('INFO /usr/bin/cwltool') || /^INFO \S*cwltool \d/.test(l)).length, 1);
+    assert.ok(rec.engineLog.some((l) => l.includes("Resolved '") && l.includes('packed.json')));
     assert.equal(handle.processGroup(), undefined);
   });
 

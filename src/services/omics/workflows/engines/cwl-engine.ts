@@ -5,9 +5,14 @@
  *           [--cachedir <cacheDir>] packed.json inputs.json
  * Its stdout is the output object; its stderr drives the tasks (cwltool-log.ts). Tasks run on
  * the host: the containers a definition names are recorded, not pulled.
+ * Creation-time validation runs `cwltool --validate` (which checks more than --pack: it also
+ * builds the tool, e.g. its JavaScript) and, beside it, `cwltool --pack`, whose output is kept in
+ * the definition directory (.healthtrail/, hidden, so never taken for a definition file); runs
+ * reuse it instead of starting cwltool twice, which would cost each run a second start of cwltool
+ * (about 1 s idle, several under load). A run of a definition that was never validated packs it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EngineRunResult, EngineRunSpec, EngineValidation, RunHandle, WorkflowEngine } from './engine.ts';
 import { EngineProcesses } from './engine-processes.ts';
@@ -34,6 +39,11 @@ function firstError(lines: readonly string[], definitionDir: string): string | u
   return detail.join(' ').split(dirUrl).join('').split(`${definitionDir}/`).join('').replace(/\s+/g, ' ').trim();
 }
 
+/** Where validate() keeps the packed document of a definition's main file. */
+export function packedCachePath(definitionDir: string, main: string): string {
+  return join(definitionDir, '.healthtrail', 'cwl-packed', `${main.replace(/[/\\]/g, '__')}.json`);
+}
+
 export class CwlEngine implements WorkflowEngine {
   readonly name = 'CWL' as const;
   private readonly command: string;
@@ -44,12 +54,20 @@ export class CwlEngine implements WorkflowEngine {
 
   async validate(definitionDir: string, main: string): Promise<EngineValidation> {
     const lines: string[] = [];
-    const result = await new EngineProcesses().exec(this.command, ['--disable-color', '--validate', main], {
-      cwd: definitionDir, stderrLine: (l) => lines.push(l), stdoutLine: (l) => lines.push(l),
-    });
+    const [result, pack] = await Promise.all([
+      new EngineProcesses().exec(this.command, ['--disable-color', '--validate', main], {
+        cwd: definitionDir, stderrLine: (l) => lines.push(l), stdoutLine: (l) => lines.push(l),
+      }),
+      new EngineProcesses().exec(this.command, ['--disable-color', '--pack', main], { cwd: definitionDir }),
+    ]);
     if (result.spawnError !== undefined) return { ok: false, statusMessage: missing(this.command) };
-    if (result.code === 0) return { ok: true, checked: true };
-    return { ok: false, statusMessage: firstError(lines, definitionDir) ?? `cwltool --validate exited with code ${result.code}` };
+    if (result.code !== 0) return { ok: false, statusMessage: firstError(lines, definitionDir) ?? `cwltool --validate exited with code ${result.code}` };
+    if (pack.code === 0 && pack.stdout.trim() !== '') {
+      const cache = packedCachePath(definitionDir, main);
+      mkdirSync(dirname(cache), { recursive: true });
+      writeFileSync(cache, pack.stdout);
+    }
+    return { ok: true, checked: true };
   }
 
   run(spec: EngineRunSpec): RunHandle {
@@ -69,16 +87,23 @@ export class CwlEngine implements WorkflowEngine {
   private async execute(spec: EngineRunSpec, processes: EngineProcesses, setLog: (log: CwltoolLog) => void): Promise<EngineRunResult> {
     const now = spec.now ?? (() => new Date());
     for (const dir of [spec.workDir, spec.outputDir, join(spec.workDir, 'tmp'), join(spec.workDir, 'tmp-out')]) mkdirSync(dir, { recursive: true });
-    const packErrors: string[] = [];
-    const pack = await processes.exec(this.command, ['--disable-color', '--pack', spec.main], {
-      cwd: spec.definitionDir, stderrLine: (l) => { packErrors.push(l); spec.listener.engineLog(l); },
-    });
-    if (processes.cancelled) return { status: 'CANCELLED' };
-    if (pack.spawnError !== undefined) return { status: 'FAILED', failureReason: missing(this.command) };
-    if (pack.code !== 0) {
-      return { status: 'FAILED', failureReason: firstError(packErrors, spec.definitionDir) ?? `cwltool --pack exited with code ${pack.code}` };
+    const cache = packedCachePath(spec.definitionDir, spec.main);
+    let packedText: string;
+    if (existsSync(cache)) {
+      packedText = readFileSync(cache, 'utf8');
+    } else {
+      const packErrors: string[] = [];
+      const pack = await processes.exec(this.command, ['--disable-color', '--pack', spec.main], {
+        cwd: spec.definitionDir, stderrLine: (l) => { packErrors.push(l); spec.listener.engineLog(l); },
+      });
+      if (processes.cancelled) return { status: 'CANCELLED' };
+      if (pack.spawnError !== undefined) return { status: 'FAILED', failureReason: missing(this.command) };
+      if (pack.code !== 0) {
+        return { status: 'FAILED', failureReason: firstError(packErrors, spec.definitionDir) ?? `cwltool --pack exited with code ${pack.code}` };
+      }
+      packedText = pack.stdout;
     }
-    const doc: unknown = JSON.parse(pack.stdout);
+    const doc: unknown = JSON.parse(packedText);
     moveDockerRequirementsToHints(doc);
     const packed = describePacked(doc);
     const packedPath = join(spec.workDir, 'packed.json');
