@@ -13,7 +13,7 @@ import { FhirBrowserPage } from './fhir-browser/fhir-browser-page.tsx';
 import { ResourcePage } from './fhir-browser/resource-page.tsx';
 import { DatastoreDetailPage } from './healthlake/datastore-detail-page.tsx';
 import { DatastoresPage } from './healthlake/datastores-page.tsx';
-import { OmicsPage } from './omics/omics-page.tsx';
+import { OmicsRoutes } from './omics/omics-routes.tsx';
 import { ConsoleContext, type ConsoleContextValue } from './shell/console-context.tsx';
 import { ErrorAlert } from './shell/error-alert.tsx';
 import { Layout } from './shell/layout.tsx';
@@ -130,7 +130,7 @@ function Page() {
       if (third === 'fhir') return <FhirBrowserPage datastoreId={second} />;
       break;
     case 'omics':
-      return <OmicsPage />;
+      return <OmicsRoutes segments={segments.slice(1)} />;
   }
   return (
     <section>

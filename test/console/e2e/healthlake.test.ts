@@ -3,7 +3,7 @@
  * an import of NDJSON put in a bucket beforehand and watch it finish (status and counts polled
  * on screen), run an export, browse the imported resources in the FHIR browser (search, the
  * Bundle's next link through the console's proxy), edit and save one (a refused edit shows the
- * OperationOutcome), see its history, delete a data store; and the Omics page.
+ * OperationOutcome), see its history, delete a data store.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -197,11 +197,5 @@ describe('console: HealthLake', { skip: skipWithoutChromium }, () => {
     await row.locator('[data-status="DELETED"]').waitFor({ timeout: LONG });
     assert.deepEqual(ui.dialogs, []);
     assert.deepEqual(ui.pageErrors, []);
-  }));
-
-  it('says plainly that the Omics API is not available yet', step('omics', async () => {
-    await page().getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Omics' }).click();
-    await page().getByText('The Omics API is not available in this version of HealthTrail yet.').waitFor();
-    assert.equal(await page().locator('table').count(), 0, 'no stand-in data');
   }));
 });

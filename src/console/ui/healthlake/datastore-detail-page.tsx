@@ -9,7 +9,7 @@ import { Link } from '../shell/router.tsx';
 import { Tabs } from '../shell/tabs.tsx';
 import { useLoad, usePolling } from '../shell/use-load.ts';
 import { JobsPanel, type JobKind } from './jobs.tsx';
-import { StatusBadge } from './status-badge.tsx';
+import { StatusBadge } from '../shell/status-badge.tsx';
 
 export function DatastoreDetailPage({ datastoreId }: { datastoreId: string }) {
   const { api, region } = useConsole();

@@ -11,7 +11,7 @@ import { formatTime } from '../shell/format.ts';
 import { usePageTitle } from '../shell/page-title.ts';
 import { Link } from '../shell/router.tsx';
 import { useAction, usePolling } from '../shell/use-load.ts';
-import { StatusBadge } from './status-badge.tsx';
+import { StatusBadge } from '../shell/status-badge.tsx';
 
 const TRANSITIONS = new Set(['CREATING', 'DELETING']);
 

@@ -13,7 +13,7 @@ import { ErrorAlert } from '../shell/error-alert.tsx';
 import { formatNumber, formatTime } from '../shell/format.ts';
 import { useAction, usePolling } from '../shell/use-load.ts';
 import { loadJobDefaults, saveJobDefaults } from './job-defaults.ts';
-import { StatusBadge } from './status-badge.tsx';
+import { StatusBadge } from '../shell/status-badge.tsx';
 
 export type JobKind = 'import' | 'export';
 type Job = ImportJobProperties | ExportJobProperties;

@@ -1,0 +1,86 @@
+/**
+ * The console's HealthOmics pages in Chromium against a real server: the Omics page lists the
+ * reference store created with the SDK (its name, which is markup, shown as text and never run)
+ * and opens it; a user without Omics permissions sees AccessDeniedException on every section,
+ * clearly, with no page error.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateReferenceStoreCommand, type OmicsClient } from '@aws-sdk/client-omics';
+import { omicsClient } from '../../helpers/omics.ts';
+import { clientOptions, startTestServer, type Credentials, type TestServer } from '../../helpers/server.ts';
+import { launchBrowser, openConsole, signInWithKey, skipWithoutChromium, withScreenshot, type ConsolePage } from './harness.ts';
+
+/** A name a careless page would run: it must show as these very characters. */
+const MARKUP_NAME = '<img src=x onerror="window.__omicsPwned=1">';
+
+describe('console: HealthOmics', { skip: skipWithoutChromium }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let ui: ConsolePage;
+  let omics: OmicsClient;
+  let referenceStoreId: string;
+  let nobody: Credentials;
+  const page = (): Page => ui.page;
+  const step = (name: string, body: () => Promise<void>) => withScreenshot(() => ui?.page, `omics ${name}`, body);
+
+  before(async () => {
+    server = await startTestServer();
+    omics = omicsClient(server);
+    referenceStoreId = (await omics.send(new CreateReferenceStoreCommand({ name: MARKUP_NAME, description: 'e2e <b>reference</b> store' }))).id!;
+    const iam = new IAMClient(clientOptions(server));
+    await iam.send(new CreateUserCommand({ UserName: 'no-omics' }));
+    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'no-omics' }))).AccessKey!;
+    nobody = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
+    browser = await launchBrowser();
+    ui = await openConsole(browser, server.consoleUrl);
+    await signInWithKey(page());
+  });
+
+  after(async () => {
+    await ui?.context.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+  });
+
+  it('lists the reference store created with the SDK, its name as text, and opens it', step('reference-store', async () => {
+    await page().getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Omics' }).click();
+    await page().getByRole('heading', { name: 'AWS HealthOmics', level: 1 }).waitFor();
+    const row = page().getByTestId('reference-stores').locator(`tr[data-store-id="${referenceStoreId}"]`);
+    await row.waitFor();
+    assert.equal(await row.getByRole('link').innerText(), MARKUP_NAME);
+    assert.equal(await row.locator('td').nth(1).innerText(), 'e2e <b>reference</b> store');
+    assert.equal(await page().locator('img[src="x"]').count(), 0);
+    await row.getByRole('link').click();
+    await page().getByRole('heading', { name: MARKUP_NAME, level: 1 }).waitFor();
+    await page().getByText(`arn:aws:omics:us-east-1:123456789012:referenceStore/${referenceStoreId}`).waitFor();
+    assert.equal(await page().evaluate(() => (window as unknown as { __omicsPwned?: number }).__omicsPwned), undefined);
+    assert.deepEqual(ui.dialogs, []);
+    assert.deepEqual(ui.pageErrors, []);
+  }));
+
+  it('shows a refused call as its error code and message, on every section, without a page error', step('denied', async () => {
+    const denied = await openConsole(browser, server.consoleUrl);
+    try {
+      await signInWithKey(denied.page, nobody);
+      await denied.page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Omics' }).click();
+      for (const title of ['Could not list sequence stores', 'Could not list reference stores']) {
+        const alert = denied.page.getByRole('alert').filter({ hasText: title });
+        await alert.waitFor();
+        assert.equal(await alert.locator('.error-code').innerText(), 'AccessDeniedException');
+        assert.match(await alert.locator('.error-message').innerText(), /no-omics is not authorized to perform: omics:List(Sequence|Reference)Stores/);
+      }
+      for (const [tab, title] of [['Workflows', 'Could not list workflows'], ['Runs', 'Could not list runs'], ['Run groups', 'Could not list run groups']] as const) {
+        await denied.page.getByRole('tab', { name: tab }).click();
+        const alert = denied.page.getByRole('alert').filter({ hasText: title });
+        await alert.waitFor();
+        assert.equal(await alert.locator('.error-code').innerText(), 'AccessDeniedException');
+      }
+      assert.deepEqual(denied.pageErrors, []);
+    } finally {
+      await denied.context.close();
+    }
+  }));
+});
