@@ -72,6 +72,13 @@ export interface Config {
   /** Turns the audit recorder off (benchmarks only: measures auditing's cost). */
   auditEnabled: boolean;
   logLevel: string;
+  /** HealthOmics runs executing at once on this server (others wait PENDING). */
+  omicsRunConcurrency: number;
+  /** Workflow engines: cwltool (default: on PATH), miniwdl and nextflow executables (default:
+   * found on PATH; none, and WDL/Nextflow runs fail naming the setting). */
+  omicsCwltool?: string;
+  omicsWdlEngine?: string;
+  omicsNextflowEngine?: string;
 }
 
 function num(value: string | undefined, fallback: number): number {
@@ -127,6 +134,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     omicsArchiveAfterSeconds: Math.max(1, num(env.HEALTHTRAIL_OMICS_ARCHIVE_AFTER_SECONDS, 30 * 86_400)),
     omicsPartSizeBytes: Math.max(1, Math.floor(num(env.HEALTHTRAIL_OMICS_PART_SIZE_BYTES, 100 * 1024 * 1024))),
     consoleSessionSeconds: Math.max(1, num(env.HEALTHTRAIL_CONSOLE_SESSION_SECONDS, 43_200)),
+    omicsRunConcurrency: Math.max(1, num(env.HEALTHTRAIL_OMICS_RUN_CONCURRENCY, 2)),
+    omicsCwltool: env.HEALTHTRAIL_CWLTOOL || undefined,
+    omicsWdlEngine: env.HEALTHTRAIL_WDL_ENGINE || undefined,
+    omicsNextflowEngine: env.HEALTHTRAIL_NEXTFLOW_ENGINE || undefined,
     auditEnabled: bool(env.HEALTHTRAIL_AUDIT, true),
     logLevel: env.HEALTHTRAIL_LOG_LEVEL ?? 'info',
     ...overrides,

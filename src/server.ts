@@ -39,6 +39,9 @@ import type { OmicsDeps } from './services/omics/deps.ts';
 import type { OmicsPlane } from './services/omics/plane.ts';
 import { createReferencePlane } from './services/omics/references/reference-plane.ts';
 import { createReadSetJobsPlane } from './services/omics/readset-jobs/plane.ts';
+import { OMICS_SERVICE_PRINCIPAL } from './services/omics/arns.ts';
+import { RoleScopedObjects } from './services/shared/role-scoped-objects.ts';
+import { createWorkflowsPlane } from './services/omics/workflows-plane/plane.ts';
 import { serviceRoleAssumer } from './services/shared/service-role.ts';
 import { LogStore } from './services/logs/log-store.ts';
 import type { S3Buckets } from './services/s3/buckets.ts';
@@ -137,11 +140,13 @@ export async function startServer(requested: Config, options: StartOptions = {})
   const omics: OmicsDeps = {
     db, config, clock, ids, log, tags: new OmicsTagStore(db), files: new OmicsFiles(s3.buckets.store), buckets: s3.buckets,
     assumeRole: serviceRoleAssumer(() => pipeline, s3.buckets, ids, log), jobs: omicsJobs, logs,
+    callerObjects: (principal, region) => new RoleScopedObjects({ pipeline: () => pipeline, buckets: s3.buckets, ids }, principal, OMICS_SERVICE_PRINCIPAL, region),
   };
   // The planes of HealthOmics built so far (services/omics/plane.ts).
   const omicsPlanes: OmicsPlane[] = [
     createReferencePlane(omics),
     createReadSetJobsPlane(omics),
+    createWorkflowsPlane(omics),
   ];
   const providerList: ServiceProvider[] = [
     healthLakeProvider(db, config, () => healthLakeJobs.wake()),

@@ -5,6 +5,8 @@ import type { Clock, IdSource } from '../../core/clock.ts';
 import type { Db } from '../../storage/db.ts';
 import type { S3Buckets } from '../s3/buckets.ts';
 import type { LogStore } from '../logs/log-store.ts';
+import type { Principal } from '../../core/principal.ts';
+import type { RoleScopedObjects } from '../shared/role-scoped-objects.ts';
 import type { ServiceRoleAssumer } from '../shared/service-role.ts';
 import type { OmicsFiles } from './files.ts';
 import type { OmicsJobWorker } from './jobs/job-worker.ts';
@@ -27,4 +29,7 @@ export interface OmicsDeps {
   /** CloudWatch Logs: runs write their engine and task logs here (logs/log-store.ts,
    * logs/workflow-log-names.ts). */
   logs: LogStore;
+  /** S3 as the CALLER of an API call, invoked by omics.amazonaws.com (AWS's forward access:
+   * CreateWorkflow's definitionUri is read with the caller's own permissions). */
+  callerObjects: (principal: Principal, region: string) => RoleScopedObjects;
 }

@@ -1,0 +1,46 @@
+/**
+ * The HealthOmics workflows plane: workflows and versions, runs and their tasks, run groups.
+ * The engines (how a definition is checked and run) are in ../workflows/; this folder is the
+ * service around them: the API's handlers, their tables (migration 140), the background jobs that
+ * prepare definitions and execute runs as the role the caller passed.
+ */
+import type { CallContext } from '../../../core/service.ts';
+import type { Params } from '../../../wire/types.ts';
+import { omicsArn } from '../arns.ts';
+import type { OmicsDeps } from '../deps.ts';
+import type { OmicsPlane } from '../plane.ts';
+import { createEngineRegistry } from '../workflows/engines/registry.ts';
+import { registerDefinitionJobs } from './definition-job.ts';
+import { workflowHandlers } from './workflow-handlers.ts';
+import { WorkflowStore } from './workflow-store.ts';
+
+const WORKFLOW_OPS = new Set(['GetWorkflow', 'UpdateWorkflow', 'DeleteWorkflow', 'CreateWorkflowVersion', 'ListWorkflowVersions']);
+const VERSION_OPS = new Set(['GetWorkflowVersion', 'UpdateWorkflowVersion', 'DeleteWorkflowVersion']);
+
+export function createWorkflowsPlane(deps: OmicsDeps): OmicsPlane {
+  const workflows = new WorkflowStore(deps.db);
+  const engines = createEngineRegistry({
+    cwltool: deps.config.omicsCwltool, wdlEngine: deps.config.omicsWdlEngine, nextflowEngine: deps.config.omicsNextflowEngine, path: process.env.PATH,
+  });
+  registerDefinitionJobs(deps, workflows, engines);
+  const wf = workflowHandlers(deps, workflows);
+
+  const arn = (ctx: CallContext, resource: string) => omicsArn(ctx.region, ctx.accountId, resource);
+
+  return {
+    handlers: { ...wf.handlers },
+    stagedHandlers: { ...wf.stagedHandlers },
+    resourceArns(ctx: CallContext, operation: string, input: Params): string[] | undefined {
+      if (operation === 'CreateWorkflow') return [arn(ctx, 'workflow/*')];
+      if (operation === 'ListWorkflows') return ['*'];
+      if (WORKFLOW_OPS.has(operation)) return [arn(ctx, `workflow/${String(input.id ?? input.workflowId)}`)];
+      if (VERSION_OPS.has(operation)) return [arn(ctx, `workflow/${String(input.workflowId)}/version/${String(input.versionName)}`)];
+      return undefined;
+    },
+    registerResources(resources) {
+      resources.register('workflow', (ctx, parsed) => workflows.get(parsed.accountId, parsed.ids[0]!) !== undefined && parsed.accountId === ctx.accountId);
+      resources.register('workflowVersion', (ctx, parsed) =>
+        parsed.accountId === ctx.accountId && workflows.get(parsed.accountId, parsed.ids[0]!, parsed.ids[1]!) !== undefined && parsed.ids[1] !== '');
+    },
+  };
+}
