@@ -9,7 +9,9 @@
  * and the trails' (bench/trails.ts): delivery throughput, call-to-bucket latency, `aws s3 cp`;
  * and the FHIR data plane's (bench/fhir.ts): create, read, token search, NDJSON import.
  * and the CWL engine adapter's overhead over cwltool itself (bench/cwl.ts).
- * BENCH_ONLY=foundation, BENCH_ONLY=trails, BENCH_ONLY=fhir or BENCH_ONLY=cwl runs one part, written to
+ * and the genomics scanners' (bench/formats.ts): FASTA/FASTQ MB/s, BAM records/s, CRAM, ETags.
+ * BENCH_ONLY=foundation, BENCH_ONLY=trails, BENCH_ONLY=fhir, BENCH_ONLY=cwl or BENCH_ONLY=formats
+ * runs one part, written to
  * BENCHMARKS.partial.md instead (BENCHMARKS.md is rewritten only by a whole run, so commit
  * results of full runs).
  */
@@ -20,6 +22,7 @@ import { Agent } from 'node:http';
 import { deliveryLatency, deliveryThroughput, s3CopyThroughput } from './trails.ts';
 import { fhirSection } from './fhir.ts';
 import { cwlSection } from './cwl.ts';
+import { formatsSection } from './formats.ts';
 import { auditCpuTable, measureAuditCpu } from './audit-cpu.ts';
 import { load, percentile, postJson, signJsonRequest, spawnServer, type LoadResult } from './lib.ts';
 import {
@@ -197,6 +200,7 @@ async function main() {
     ...(only === undefined || only === 'trails' ? await trailsSection() : []),
     ...(only === undefined || only === 'fhir' ? await fhirSection() : []),
     ...(only === undefined || only === 'cwl' ? await cwlSection() : []),
+    ...(only === undefined || only === 'formats' ? await formatsSection() : []),
   ];
   const lines = [
     '# Benchmarks',
