@@ -13,6 +13,7 @@ import { decodePageToken, encodePageToken } from '../../shared/page-token.ts';
 import { parseOmicsArn, sequenceStoreArn, storageId } from '../arns.ts';
 import { OmicsResources } from '../resources.ts';
 import type { ReadSetJobItemRow, ReadSetJobKind, ReadSetJobRow } from './job-store.ts';
+import { referenceContigs } from '../references/reference-table.ts';
 import type { SequenceStore } from '../sequence-stores/store-repo.ts';
 import type { ReadSetJobsDeps } from './readset-jobs-deps.ts';
 
@@ -84,8 +85,8 @@ function checkImportSource(d: ReadSetJobsDeps, ctx: CallContext, source: Params,
   if (ref) {
     const parsed = parseOmicsArn(ref);
     if (!parsed || parsed.type !== 'reference') throw new AwsError('ValidationException', `sources[${index}]: referenceArn ${ref} is not a reference ARN.`);
-    if (parsed.accountId !== ctx.accountId || parsed.region !== ctx.region || !d.resources().exists(ctx, parsed)) {
-      throw new AwsError('ValidationException', `sources[${index}]: reference ${ref} does not exist.`);
+    if (parsed.accountId !== ctx.accountId || parsed.region !== ctx.region || !referenceContigs(ctx.db, ref)) {
+      throw new AwsError('ValidationException', `sources[${index}]: reference ${ref} does not exist (or is not ACTIVE).`);
     }
   }
 }

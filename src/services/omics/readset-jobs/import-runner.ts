@@ -62,7 +62,7 @@ export function importItem(d: ReadSetJobsDeps) {
           sequenceInformation: { totalReadCount: r.reads, totalBaseCount: r.bases, generatedFrom: source.generatedFrom, alignment: 'UNALIGNED' },
         };
       } else {
-        const r = await importAlignment(d, ctx.objects, source, keyOf, hash);
+        const r = await importAlignment(d, ctx.objects, source, keyOf, hash, ctx.signal);
         readSet = {
           ...base, files: withParts(r.files), etag: { algorithm: `${type === 'CRAM' ? 'CRAM' : 'BAM'}_${family}` as ETagAlgorithm, source1: r.etag },
           sequenceInformation: { totalReadCount: r.reads, totalBaseCount: r.bases, generatedFrom: source.generatedFrom, alignment: r.alignment },

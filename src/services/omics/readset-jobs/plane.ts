@@ -7,7 +7,6 @@ import type { Params } from '../../../wire/types.ts';
 import { sequenceStoreArn } from '../arns.ts';
 import type { OmicsDeps } from '../deps.ts';
 import type { OmicsPlane } from '../plane.ts';
-import type { OmicsResources } from '../resources.ts';
 import { ReadSetRepo } from '../sequence-stores/read-set-repo.ts';
 import { SequenceStoreRepo } from '../sequence-stores/store-repo.ts';
 import { activationItem } from './activation-runner.ts';
@@ -27,10 +26,8 @@ const OPERATIONS = new Set([
 ]);
 
 export function createReadSetJobsPlane(omics: OmicsDeps): OmicsPlane {
-  let resources: OmicsResources | undefined;
   const d: ReadSetJobsDeps = {
     omics, stores: new SequenceStoreRepo(omics.db), readSets: new ReadSetRepo(omics.db), jobs: new ReadSetJobStore(omics.db),
-    resources: () => resources!,
   };
   omics.jobs.register(readSetJobKind(omics, d.jobs, {
     name: 'ReadSetImport', kind: 'IMPORT', runItem: importItem(d),
@@ -53,6 +50,5 @@ export function createReadSetJobsPlane(omics: OmicsDeps): OmicsPlane {
     passedRole: (operation: string, input: Params) => (operation === 'StartReadSetImportJob' || operation === 'StartReadSetExportJob'
       ? input.roleArn as string | undefined
       : undefined),
-    registerResources: (r) => { resources = r; },
   };
 }

@@ -1,8 +1,7 @@
 /** What the read-set job handlers and runners share: the Omics deps, the sequence store plane's
  * repositories (stores and read sets are theirs; the jobs write read sets only through them),
- * the jobs' own table, and the resource lookups (a referenceArn must name a reference). */
+ * and the jobs' own table. */
 import type { OmicsDeps } from '../deps.ts';
-import type { OmicsResources } from '../resources.ts';
 import type { ReadSetRepo } from '../sequence-stores/read-set-repo.ts';
 import type { SequenceStoreRepo } from '../sequence-stores/store-repo.ts';
 import type { ReadSetJobStore } from './job-store.ts';
@@ -12,6 +11,4 @@ export interface ReadSetJobsDeps {
   stores: SequenceStoreRepo;
   readSets: ReadSetRepo;
   jobs: ReadSetJobStore;
-  /** Set once the provider registers the planes' lookups. */
-  resources(): OmicsResources;
 }
