@@ -93,6 +93,14 @@ describe('CWL engine (cwltool)', () => {
     assert.equal(handle.processGroup(), undefined);
   });
 
+  it('without cwltool, validation and runs fail naming it and the setting', async () => {
+    const engine = new CwlEngine({ command: join(root, 'no-such-cwltool') });
+    const reason = `The CWL engine (${join(root, 'no-such-cwltool')}) could not be started: install cwltool or set HEALTHTRAIL_CWLTOOL to its path`;
+    assert.deepEqual(await engine.validate(FIXTURE, 'main.cwl'), { ok: false, statusMessage: reason });
+    assert.deepEqual(await engine.run({ definitionDir: FIXTURE, main: 'main.cwl', inputs: {}, workDir: join(root, 'nocwl'), outputDir: join(root, 'nocwl-out'), listener: recorder().listener }).done,
+      { status: 'FAILED', failureReason: reason });
+  });
+
   it('fails with the failing task and its exit status as the reason', async () => {
     const def = join(root, 'fail-def');
     mkdirSync(def);

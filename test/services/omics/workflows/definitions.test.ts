@@ -100,6 +100,10 @@ describe('engine and main detection', () => {
     assert.deepEqual(selectEngineAndMain(['main.wdl', 'main.cwl']), { ok: false, statusMessage: 'The definition contains workflow files of more than one language (CWL, WDL): specify the engine' });
     assert.deepEqual(selectEngineAndMain(['main.wdl', 'main.cwl'], 'WDL_LENIENT'), { ok: true, engine: 'WDL_LENIENT', main: 'main.wdl' });
   });
+  it('takes the engine from a given main when several languages are present, and refuses a main of another language', () => {
+    assert.deepEqual(selectEngineAndMain(['main.wdl', 'flow.cwl'], undefined, 'flow.cwl'), { ok: true, engine: 'CWL', main: 'flow.cwl' });
+    assert.deepEqual(selectEngineAndMain(['main.wdl', 'flow.cwl'], 'WDL', 'flow.cwl'), { ok: false, statusMessage: "The main file 'flow.cwl' is not a .wdl file for engine WDL" });
+  });
   it('checks a given main exists', () => {
     assert.deepEqual(selectEngineAndMain(['a.cwl', 'b.cwl'], undefined, 'b.cwl'), { ok: true, engine: 'CWL', main: 'b.cwl' });
     assert.equal(selectEngineAndMain(['a.cwl'], undefined, 'nope.cwl').ok, false);
@@ -147,6 +151,13 @@ describe('prepareWorkflowDefinition', () => {
     const parameterTemplate = { message: { description: 'given', optional: true } };
     const prepared = await prepareWorkflowDefinition({ bytes: zip({ 'main.cwl': TOOL }), destDir: dir(), parameterTemplate });
     assert.deepEqual(prepared.status === 'ACTIVE' && prepared.parameterTemplate, parameterTemplate);
+  });
+
+  it('extracts a Nextflow template from nextflow_schema.json beside main.nf', async () => {
+    const schema = JSON.stringify({ properties: { reads: { type: 'string', description: 'FASTQ reads' } }, required: ['reads'] });
+    const prepared = await prepareWorkflowDefinition({ bytes: zip({ 'pipe/main.nf': 'params.reads = null\n', 'pipe/nextflow_schema.json': schema, 'pipe/modules/x.nf': '' }), destDir: dir(), engines });
+    assert.deepEqual(prepared.status === 'ACTIVE' && [prepared.engine, prepared.main, prepared.parameterTemplate, prepared.validated],
+      ['NEXTFLOW', 'pipe/main.nf', { reads: { description: 'FASTQ reads', optional: false } }, false]);
   });
 
   it('accepts WDL unchecked when no WDL engine is configured', async () => {

@@ -2,7 +2,7 @@
  * Which engine and which main file a definition has, as HealthOmics decides when CreateWorkflow
  * leaves `engine` or `main` out (docs, "ZIP archive layout and main definition file"): hidden files
  * and folders are ignored; the engine is the one language whose definition files (.wdl, .nf, .cwl)
- * the archive holds, else `engine` is required; main is taken from the definition files nearest the
+ * the archive holds (or the language of a given main), else `engine` is required; main is taken from the definition files nearest the
  * archive root: the only one there, or else the one named main.<ext>.
  */
 import { basename } from 'node:path';
@@ -25,9 +25,14 @@ export function selectEngineAndMain(files: readonly string[], engine?: WorkflowE
     if (language !== undefined) byLanguage.set(language, [...(byLanguage.get(language) ?? []), file]);
   }
 
+  const wanted = main?.replace(/\\/g, '/').replace(/^\.\//, '');
+  const mainLanguage = wanted === undefined ? undefined : languageOfPath(wanted);
   let chosen: WorkflowEngineName;
   if (engine !== undefined) {
     chosen = engine;
+  } else if (mainLanguage !== undefined) {
+    // A given main names its language; only choosing main needs a single language.
+    chosen = mainLanguage;
   } else if (byLanguage.size === 1) {
     chosen = [...byLanguage.keys()][0]!;
   } else if (byLanguage.size === 0) {
@@ -39,9 +44,11 @@ export function selectEngineAndMain(files: readonly string[], engine?: WorkflowE
   const language = languageOfEngine(chosen);
   const candidates = byLanguage.get(language) ?? [];
 
-  if (main !== undefined) {
-    const wanted = main.replace(/\\/g, '/').replace(/^\.\//, '');
+  if (main !== undefined && wanted !== undefined) {
     if (!files.includes(wanted)) return { ok: false, statusMessage: `The main file '${main}' was not found in the definition` };
+    if (mainLanguage !== undefined && mainLanguage !== language) {
+      return { ok: false, statusMessage: `The main file '${main}' is not a ${LANGUAGE_EXTENSION[language]} file for engine ${chosen}` };
+    }
     return { ok: true, engine: chosen, main: wanted };
   }
   if (candidates.length === 0) {
