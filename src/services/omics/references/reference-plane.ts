@@ -10,6 +10,11 @@ import { referenceArn, referenceStoreArn } from '../arns.ts';
 import type { OmicsDeps } from '../deps.ts';
 import type { OmicsPlane } from '../plane.ts';
 import type { OmicsResources } from '../resources.ts';
+import type { StagedHandler } from '../../../core/staged-call.ts';
+import { getReferenceHandler } from './get-reference.ts';
+import { importJobHandlers } from './import-job-handlers.ts';
+import { referenceImportJobs } from './import-runner.ts';
+import { deleteReferenceHandler, referenceHandlers } from './reference-handlers.ts';
 import { ReferenceTable } from './reference-table.ts';
 import { storeHandlers } from './store-handlers.ts';
 import { ReferenceStoreTable } from './store-table.ts';
@@ -21,8 +26,14 @@ const REFERENCE_OPERATIONS = new Set(['GetReferenceMetadata', 'GetReference', 'D
 const ACCOUNT_OPERATIONS = new Set(['CreateReferenceStore', 'ListReferenceStores']);
 
 export function createReferencePlane(deps: OmicsDeps): OmicsPlane {
+  let resources: OmicsResources | undefined;
+  deps.jobs.register(referenceImportJobs(deps));
   return {
-    handlers: { ...storeHandlers(deps.tags) },
+    handlers: { ...storeHandlers(deps.tags), ...importJobHandlers(() => deps.jobs.wake()), ...referenceHandlers() },
+    stagedHandlers: {
+      GetReference: getReferenceHandler(deps.files) as StagedHandler,
+      DeleteReference: deleteReferenceHandler(deps.files, deps.tags, () => resources, deps.log) as StagedHandler,
+    },
     resourceArns(ctx: CallContext, operation: string, input: Params): string[] | undefined {
       if (ACCOUNT_OPERATIONS.has(operation)) return ['*'];
       if (STORE_OPERATIONS.has(operation)) {
@@ -35,9 +46,10 @@ export function createReferencePlane(deps: OmicsDeps): OmicsPlane {
       return undefined;
     },
     passedRole: (operation, input) => (operation === 'StartReferenceImportJob' ? input.roleArn as string : undefined),
-    registerResources(resources: OmicsResources) {
-      resources.register('referenceStore', (ctx, arn) => new ReferenceStoreTable(ctx.db).get(arn.accountId, arn.region, arn.ids[0]!) !== undefined);
-      resources.register('reference', (ctx, arn) => {
+    registerResources(registry: OmicsResources) {
+      resources = registry;
+      registry.register('referenceStore', (ctx, arn) => new ReferenceStoreTable(ctx.db).get(arn.accountId, arn.region, arn.ids[0]!) !== undefined);
+      registry.register('reference', (ctx, arn) => {
         const store = new ReferenceStoreTable(ctx.db).get(arn.accountId, arn.region, arn.ids[0]!);
         return store !== undefined && new ReferenceTable(ctx.db).get(store.id, arn.ids[1]!) !== undefined;
       });
