@@ -1,17 +1,19 @@
 /**
  * The console's HealthOmics pages in Chromium against a real server: the Omics page lists the
  * reference store created with the SDK (its name, which is markup, shown as text and never run)
- * and opens it; a user without Omics permissions sees AccessDeniedException on every section,
- * clearly, with no page error.
+ * and opens it; it follows a CWL workflow created with the SDK from CREATING to ACTIVE and shows
+ * its parameter template, and shows why a broken one FAILED; a user without Omics permissions sees
+ * AccessDeniedException on every section, clearly, with no page error.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateReferenceStoreCommand, type OmicsClient } from '@aws-sdk/client-omics';
+import { CreateReferenceStoreCommand, CreateWorkflowCommand, GetWorkflowCommand, type OmicsClient } from '@aws-sdk/client-omics';
 import { omicsClient } from '../../helpers/omics.ts';
+import { COUNT_CWL, COUNT_LINES_CWL, countLinesZip, zipOf } from '../../helpers/omics-workflows.ts';
 import { clientOptions, startTestServer, type Credentials, type TestServer } from '../../helpers/server.ts';
-import { launchBrowser, openConsole, signInWithKey, skipWithoutChromium, withScreenshot, type ConsolePage } from './harness.ts';
+import { launchBrowser, LONG, openConsole, signInWithKey, skipWithoutChromium, withScreenshot, type ConsolePage } from './harness.ts';
 
 /** A name a careless page would run: it must show as these very characters. */
 const MARKUP_NAME = '<img src=x onerror="window.__omicsPwned=1">';
@@ -58,6 +60,37 @@ describe('console: HealthOmics', { skip: skipWithoutChromium }, () => {
     await page().getByText(`arn:aws:omics:us-east-1:123456789012:referenceStore/${referenceStoreId}`).waitFor();
     assert.equal(await page().evaluate(() => (window as unknown as { __omicsPwned?: number }).__omicsPwned), undefined);
     assert.deepEqual(ui.dialogs, []);
+    assert.deepEqual(ui.pageErrors, []);
+  }));
+
+  it('follows a workflow to ACTIVE and shows its parameter template; a broken one shows why it FAILED', step('workflows', async () => {
+    const created = await omics.send(new CreateWorkflowCommand({ name: 'e2e-count-lines', description: 'counts <script>lines</script>', definitionZip: countLinesZip() }));
+    const broken = await omics.send(new CreateWorkflowCommand({
+      name: 'e2e-broken', definitionZip: zipOf({ 'main.cwl': COUNT_LINES_CWL.replace('run: gather.cwl', 'run: missing-tool.cwl'), 'count.cwl': COUNT_CWL }),
+    }));
+    await page().getByRole('link', { name: 'HealthOmics' }).click();
+    await page().getByRole('tab', { name: 'Workflows' }).click();
+    const row = page().getByTestId('workflows').locator(`tr[data-workflow-id="${created.id}"]`);
+    await row.locator('[data-status="ACTIVE"]').waitFor({ timeout: LONG });
+    await page().getByTestId('workflows').locator(`tr[data-workflow-id="${broken.id}"] [data-status="FAILED"]`).waitFor({ timeout: LONG });
+    await row.getByRole('link', { name: 'e2e-count-lines' }).click();
+    await page().getByRole('heading', { name: 'e2e-count-lines', level: 1 }).waitFor();
+    const w = await omics.send(new GetWorkflowCommand({ id: created.id! }));
+    const props = page().getByTestId('workflow-properties');
+    assert.equal(await props.locator('div', { hasText: 'Engine' }).locator('dd').innerText(), 'CWL');
+    assert.equal(await props.locator('div', { hasText: 'Main file' }).locator('dd').innerText(), 'main.cwl');
+    assert.equal(await props.locator('div', { hasText: 'Digest' }).locator('dd').innerText(), w.digest);
+    assert.equal(await props.locator('div', { hasText: 'Description' }).locator('dd').innerText(), 'counts <script>lines</script>');
+    const template = page().getByTestId('parameter-template');
+    assert.deepEqual(await template.locator('tr[data-parameter="files"] td').allInnerTexts(), ['required', 'Text files to count']);
+    assert.deepEqual(await template.locator('tr[data-parameter="note"] td').allInnerTexts(), ['optional', 'An optional note']);
+
+    await page().getByRole('link', { name: 'HealthOmics workflows' }).click();
+    await page().getByTestId('workflows').getByRole('link', { name: 'e2e-broken' }).click();
+    await page().getByRole('heading', { name: 'e2e-broken', level: 1 }).waitFor();
+    const failed = await omics.send(new GetWorkflowCommand({ id: broken.id! }));
+    assert.ok(failed.statusMessage, 'the workflow says why it failed');
+    assert.equal(await page().getByTestId('workflow-message').innerText(), failed.statusMessage);
     assert.deepEqual(ui.pageErrors, []);
   }));
 
