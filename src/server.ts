@@ -42,6 +42,7 @@ import { createReadSetJobsPlane } from './services/omics/readset-jobs/plane.ts';
 import { OMICS_SERVICE_PRINCIPAL } from './services/omics/arns.ts';
 import { RoleScopedObjects } from './services/shared/role-scoped-objects.ts';
 import { createWorkflowsPlane } from './services/omics/workflows-plane/plane.ts';
+import { createSequenceStorePlane } from './services/omics/sequence-stores/plane.ts';
 import { serviceRoleAssumer } from './services/shared/service-role.ts';
 import { LogStore } from './services/logs/log-store.ts';
 import type { S3Buckets } from './services/s3/buckets.ts';
@@ -144,6 +145,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
   };
   // The planes of HealthOmics built so far (services/omics/plane.ts).
   const omicsPlanes: OmicsPlane[] = [
+    createSequenceStorePlane(omics),
     createReferencePlane(omics),
     createReadSetJobsPlane(omics),
     createWorkflowsPlane(omics),

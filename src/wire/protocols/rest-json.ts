@@ -27,8 +27,13 @@ function readPayload(model: ServiceModel, shape: Shape, req: HttpRequest, out: R
   const name = shape.payload!;
   const ref = shape.members![name]!;
   const body = req.body;
-  // A streamed body stays with the request; the handler reads it (ctx.http.body).
-  if (req.bodyStream || body.length === 0) return;
+  // A streamed body stays with the request; the handler reads it (ctx.http.body). The member
+  // holds the stream, so a required payload (UploadReadSetPart) is present to validation.
+  if (req.bodyStream) {
+    out[name] = req.bodyStream;
+    return;
+  }
+  if (body.length === 0) return;
   const target = model.shapes[ref.shape]!;
   if (target.type === 'blob') {
     out[name] = body;
