@@ -4,6 +4,15 @@
  * Writes wait for 'drain' (a slow store slows the scan, nothing piles up in memory); a sink
  * that fails stops the scan with its error. The scanner ends the sink after the last byte, or
  * destroys it with the scan's error, so a store reading from it never keeps a bad file.
+ *
+ * Use: start the consumer first, then scan, and settle both (the sink's reader must destroy the
+ * sink if it gives up, or the scan waits for 'drain' forever):
+ *
+ *   const pass = new PassThrough();
+ *   const stored = store.put(bucket, key, pass, meta).catch((err) => { pass.destroy(err); throw err; });
+ *   const [scan, put] = await Promise.allSettled([scanFasta(source, { sink: pass }), stored]);
+ *
+ * For a FASTQ kept gzip-compressed, the sink is a zlib.createGzip() whose output the store reads.
  */
 import type { Writable } from 'node:stream';
 
