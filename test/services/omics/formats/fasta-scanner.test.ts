@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { scanFasta, type FastaScan } from '../../../../src/services/omics/formats/fasta-scanner.ts';
 import { FormatError } from '../../../../src/services/omics/formats/format-error.ts';
@@ -187,6 +188,15 @@ describe('scanFasta on broken input', () => {
     const gz = gzipSync(Buffer.from('>a\nACGT\n'.repeat(1000)));
     gz.fill(0x55, 20, 40);
     await assert.rejects(scanBytes(gz), (err: unknown) => err instanceof FormatError && /gzip/.test(err.message));
+  });
+
+  it('a sink whose reader gives up (destroys it) stops the scan with the reader\'s error, without hanging', async () => {
+    const sink = new PassThrough({ highWaterMark: 1024 });
+    sink.on('error', () => undefined);
+    // Nobody reads: the scan soon waits for 'drain'; then the reader fails.
+    setTimeout(() => sink.destroy(new Error('store write failed')), 50);
+    const bytes = Buffer.from(`>a\n${'ACGT'.repeat(15)}\n`.repeat(1).concat(`${'ACGT'.repeat(15)}\n`.repeat(20000)));
+    await assert.rejects(scanFasta(chunked(bytes, 4096), { sink }), /store write failed/);
   });
 
   it('a FormatError at the first chunk leaves the sink destroyed, not ended', async () => {
