@@ -6,10 +6,11 @@
  * Its stdout is the output object; its stderr drives the tasks (cwltool-log.ts). Tasks run on
  * the host: the containers a definition names are recorded, not pulled.
  * Creation-time validation runs `cwltool --validate` (which checks more than --pack: it also
- * builds the tool, e.g. its JavaScript) and, beside it, `cwltool --pack`, whose output is kept in
- * the definition directory (.healthtrail/, hidden, so never taken for a definition file); runs
- * reuse it instead of starting cwltool twice, which would cost each run a second start of cwltool
- * (about 1 s idle, several under load). A run of a definition that was never validated packs it.
+ * builds the tool, e.g. its JavaScript) and, beside it, `cwltool --pack`, whose output is kept —
+ * in `packCacheDir` keyed by the definition's content and main (definition-key.ts), else in the
+ * definition directory's hidden .healthtrail/ — and runs reuse it instead of starting cwltool
+ * twice, which would cost each run a second start of cwltool (about 1 s idle, several under load).
+ * A run of a definition that was never validated packs it.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,10 +19,13 @@ import type { EngineRunResult, EngineRunSpec, EngineValidation, RunHandle, Workf
 import { EngineProcesses } from './engine-processes.ts';
 import { cwlJob, describePacked, moveDockerRequirementsToHints } from './cwl-packed.ts';
 import { CwltoolLog } from './cwltool-log.ts';
+import { definitionKey } from './definition-key.ts';
 
 export interface CwlEngineOptions {
   /** The cwltool executable (HEALTHTRAIL_CWLTOOL), default `cwltool` on PATH. */
   command?: string;
+  /** Where packed documents are kept across definition directories (see above). */
+  packCacheDir?: string;
 }
 
 const missing = (command: string) => `The CWL engine (${command}) could not be started: install cwltool or set HEALTHTRAIL_CWLTOOL to its path`;
@@ -40,16 +44,26 @@ function firstError(lines: readonly string[], definitionDir: string): string | u
 }
 
 /** Where validate() keeps the packed document of a definition's main file. */
-export function packedCachePath(definitionDir: string, main: string): string {
+export function packedCachePath(definitionDir: string, main: string, packCacheDir?: string): string {
+  if (packCacheDir !== undefined) return join(packCacheDir, `${definitionKey(definitionDir, main)}.json`);
   return join(definitionDir, '.healthtrail', 'cwl-packed', `${main.replace(/[/\\]/g, '__')}.json`);
 }
+
+/** The packed document names files of the definition (e.g. a default File) by absolute URL:
+ * kept with a placeholder for the directory, put back for the directory a run unpacked into. */
+const DIR_TOKEN = 'healthtrail-definition-dir:';
+const dirUrl = (dir: string) => `${pathToFileURL(dir).href}/`;
+const portable = (packed: string, dir: string) => packed.split(dirUrl(dir)).join(`${DIR_TOKEN}/`);
+const located = (packed: string, dir: string) => packed.split(`${DIR_TOKEN}/`).join(dirUrl(dir));
 
 export class CwlEngine implements WorkflowEngine {
   readonly name = 'CWL' as const;
   private readonly command: string;
+  private readonly packCacheDir: string | undefined;
 
   constructor(options: CwlEngineOptions = {}) {
     this.command = options.command ?? 'cwltool';
+    this.packCacheDir = options.packCacheDir;
   }
 
   async validate(definitionDir: string, main: string): Promise<EngineValidation> {
@@ -63,9 +77,9 @@ export class CwlEngine implements WorkflowEngine {
     if (result.spawnError !== undefined) return { ok: false, statusMessage: missing(this.command) };
     if (result.code !== 0) return { ok: false, statusMessage: firstError(lines, definitionDir) ?? `cwltool --validate exited with code ${result.code}` };
     if (pack.code === 0 && pack.stdout.trim() !== '') {
-      const cache = packedCachePath(definitionDir, main);
+      const cache = packedCachePath(definitionDir, main, this.packCacheDir);
       mkdirSync(dirname(cache), { recursive: true });
-      writeFileSync(cache, pack.stdout);
+      writeFileSync(cache, portable(pack.stdout, definitionDir));
     }
     return { ok: true, checked: true };
   }
@@ -87,10 +101,10 @@ export class CwlEngine implements WorkflowEngine {
   private async execute(spec: EngineRunSpec, processes: EngineProcesses, setLog: (log: CwltoolLog) => void): Promise<EngineRunResult> {
     const now = spec.now ?? (() => new Date());
     for (const dir of [spec.workDir, spec.outputDir, join(spec.workDir, 'tmp'), join(spec.workDir, 'tmp-out')]) mkdirSync(dir, { recursive: true });
-    const cache = packedCachePath(spec.definitionDir, spec.main);
+    const cache = packedCachePath(spec.definitionDir, spec.main, this.packCacheDir);
     let packedText: string;
     if (existsSync(cache)) {
-      packedText = readFileSync(cache, 'utf8');
+      packedText = located(readFileSync(cache, 'utf8'), spec.definitionDir);
     } else {
       const packErrors: string[] = [];
       const pack = await processes.exec(this.command, ['--disable-color', '--pack', spec.main], {

@@ -5,6 +5,7 @@
  *   HEALTHTRAIL_WDL_ENGINE       miniwdl executable (default: miniwdl on PATH)
  *   HEALTHTRAIL_NEXTFLOW_ENGINE  nextflow executable (default: nextflow on PATH)
  */
+import { join } from 'node:path';
 import type { WorkflowEngineName } from '../definitions/languages.ts';
 import type { WorkflowEngine } from './engine.ts';
 import { CwlEngine } from './cwl-engine.ts';
@@ -17,6 +18,9 @@ export interface EngineSettings {
   nextflowEngine?: string;
   /** PATH searched for miniwdl/nextflow. */
   path?: string;
+  /** A directory the engines may keep what they derive from definitions in, across the
+   * directories definitions are unpacked into (CWL: packed documents, so runs start cwltool once). */
+  stateDir?: string;
 }
 
 export type EngineRegistry = ReadonlyMap<WorkflowEngineName, WorkflowEngine>;
@@ -27,7 +31,7 @@ export function engineSettingsFromEnv(env: NodeJS.ProcessEnv): EngineSettings {
 
 export function createEngineRegistry(settings: EngineSettings): EngineRegistry {
   const engines: WorkflowEngine[] = [
-    new CwlEngine({ command: settings.cwltool }),
+    new CwlEngine({ command: settings.cwltool, ...(settings.stateDir === undefined ? {} : { packCacheDir: join(settings.stateDir, 'cwl-packed') }) }),
     new WdlEngine('WDL', { command: settings.wdlEngine, path: settings.path }),
     new WdlEngine('WDL_LENIENT', { command: settings.wdlEngine, path: settings.path }),
     new NextflowEngine({ command: settings.nextflowEngine, path: settings.path }),
