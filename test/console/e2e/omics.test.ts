@@ -1,7 +1,9 @@
 /**
  * The console's HealthOmics pages in Chromium against a real server: the Omics page lists the
  * reference store created with the SDK (its name, which is markup, shown as text and never run)
- * and opens it; it follows a CWL workflow created with the SDK from CREATING to ACTIVE and shows
+ * and opens it, follows a reference import job started with the SDK to COMPLETED (job and items
+ * polled on screen) and shows the reference's MD5 and files as GetReferenceMetadata gives them;
+ * it follows a CWL workflow created with the SDK from CREATING to ACTIVE and shows
  * its parameter template, and shows why a broken one FAILED; a user without Omics permissions sees
  * AccessDeniedException on every section, clearly, with no page error.
  */
@@ -9,14 +11,22 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateReferenceStoreCommand, CreateWorkflowCommand, GetWorkflowCommand, type OmicsClient } from '@aws-sdk/client-omics';
-import { omicsClient } from '../../helpers/omics.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  CreateReferenceStoreCommand, CreateWorkflowCommand, GetReferenceMetadataCommand, GetWorkflowCommand, StartReferenceImportJobCommand, type OmicsClient,
+} from '@aws-sdk/client-omics';
+import { createOmicsRole, omicsClient } from '../../helpers/omics.ts';
+import { waitReferenceImport } from '../../helpers/omics-references.ts';
+import { s3Client } from '../../helpers/s3.ts';
 import { COUNT_CWL, COUNT_LINES_CWL, countLinesZip, zipOf } from '../../helpers/omics-workflows.ts';
 import { clientOptions, startTestServer, type Credentials, type TestServer } from '../../helpers/server.ts';
 import { launchBrowser, LONG, openConsole, signInWithKey, skipWithoutChromium, withScreenshot, type ConsolePage } from './harness.ts';
 
 /** A name a careless page would run: it must show as these very characters. */
 const MARKUP_NAME = '<img src=x onerror="window.__omicsPwned=1">';
+const GENOMICS = join(import.meta.dirname, '..', '..', '..', '..', 'shared', 'testdata', 'genomics');
 
 describe('console: HealthOmics', { skip: skipWithoutChromium }, () => {
   let server: TestServer;
@@ -25,6 +35,7 @@ describe('console: HealthOmics', { skip: skipWithoutChromium }, () => {
   let omics: OmicsClient;
   let referenceStoreId: string;
   let nobody: Credentials;
+  let roleArn: string;
   const page = (): Page => ui.page;
   const step = (name: string, body: () => Promise<void>) => withScreenshot(() => ui?.page, `omics ${name}`, body);
 
@@ -33,6 +44,10 @@ describe('console: HealthOmics', { skip: skipWithoutChromium }, () => {
     omics = omicsClient(server);
     referenceStoreId = (await omics.send(new CreateReferenceStoreCommand({ name: MARKUP_NAME, description: 'e2e <b>reference</b> store' }))).id!;
     const iam = new IAMClient(clientOptions(server));
+    roleArn = await createOmicsRole(iam);
+    const s3 = s3Client(server);
+    await s3.send(new CreateBucketCommand({ Bucket: 'e2e-genomes' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'e2e-genomes', Key: 'sars.fa', Body: readFileSync(join(GENOMICS, 'bcftools', 'csq', 'EMN908947', 'EMN908947.fa')) }));
     await iam.send(new CreateUserCommand({ UserName: 'no-omics' }));
     const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'no-omics' }))).AccessKey!;
     nobody = { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! };
@@ -60,6 +75,42 @@ describe('console: HealthOmics', { skip: skipWithoutChromium }, () => {
     await page().getByText(`arn:aws:omics:us-east-1:123456789012:referenceStore/${referenceStoreId}`).waitFor();
     assert.equal(await page().evaluate(() => (window as unknown as { __omicsPwned?: number }).__omicsPwned), undefined);
     assert.deepEqual(ui.dialogs, []);
+    assert.deepEqual(ui.pageErrors, []);
+  }));
+
+  it('follows a reference import job to COMPLETED and shows the reference it made', step('reference-import', async () => {
+    const started = await omics.send(new StartReferenceImportJobCommand({
+      referenceStoreId, roleArn, sources: [{ sourceFile: 's3://e2e-genomes/sars.fa', name: 'sars-cov-2', description: 'MN908947.3 <em>reference</em>' }],
+    }));
+    await page().getByRole('tab', { name: 'Import jobs' }).click();
+    const jobRow = page().getByTestId('reference-import-jobs').locator(`tr[data-job-id="${started.id}"]`);
+    await jobRow.getByRole('button', { name: `Details of job ${started.id}` }).click();
+    await jobRow.locator('[data-status="COMPLETED"]').waitFor({ timeout: LONG });
+    const detail = page().getByTestId('job-detail');
+    await detail.locator('dd [data-status="COMPLETED"]').waitFor({ timeout: LONG });
+    assert.equal(await detail.getByTestId('job-progress').innerText(), '1 of 1 finished');
+    const job = await waitReferenceImport(omics, referenceStoreId, started.id!);
+    const referenceId = job.sources![0]!.referenceId!;
+    const item = detail.getByTestId('job-items').locator('tbody tr');
+    assert.deepEqual([await item.locator('th').innerText(), ...(await item.locator('td').allInnerTexts()).slice(1, 3)],
+      ['sars-cov-2', 's3://e2e-genomes/sars.fa', referenceId]);
+
+    await page().getByRole('tab', { name: 'References' }).click();
+    const meta = await omics.send(new GetReferenceMetadataCommand({ referenceStoreId, id: referenceId }));
+    const refRow = page().getByTestId('references').locator(`tr[data-reference-id="${referenceId}"]`);
+    await refRow.locator('[data-status="ACTIVE"]').waitFor();
+    assert.deepEqual((await refRow.locator('td').allInnerTexts()).slice(2, 4), [meta.md5, 'MN908947.3 <em>reference</em>']);
+    await refRow.getByRole('link', { name: 'sars-cov-2' }).click();
+    await page().getByRole('heading', { name: 'sars-cov-2', level: 1 }).waitFor();
+    const grid = page().getByTestId('reference-metadata');
+    assert.equal(await grid.locator('div', { hasText: 'MD5' }).locator('dd').innerText(), meta.md5);
+    assert.equal(await grid.locator('div', { hasText: 'Creation job' }).locator('dd').innerText(), started.id);
+    const files = page().getByTestId('files');
+    for (const [name, info] of [['SOURCE', meta.files!.source!], ['INDEX', meta.files!.index!]] as const) {
+      const cell = files.locator(`tr[data-file="${name}"] td`);
+      assert.equal(await cell.nth(1).innerText(), String(info.totalParts));
+      assert.equal(await cell.first().getAttribute('title'), `${info.contentLength!.toLocaleString('en-US')} bytes`);
+    }
     assert.deepEqual(ui.pageErrors, []);
   }));
 
