@@ -97,6 +97,8 @@ export async function importAlignment(d: ReadSetJobsDeps, objects: RoleScopedObj
 /** A BAM/uBAM scanned from its spool while the same bytes are stored (one read of the spool). */
 async function scanBamFile(d: ReadSetJobsDeps, spool: string, key: string): Promise<Scanned> {
   const sink = new PassThrough();
+  // A failed scan destroys the sink with its error; the scan's own rejection reports it.
+  sink.on('error', () => undefined);
   const stored = d.omics.files.put(key, sink);
   const [scan, put] = await Promise.allSettled([scanBam(createReadStream(spool), { sink }), stored]);
   if (scan.status === 'rejected') throw scan.reason;

@@ -51,6 +51,8 @@ async function importOne(files: OmicsFiles, objects: RoleScopedObjects | undefin
   hash: FastqHashAlgorithm): Promise<{ scan: FastqScan; stored: StoredFile }> {
   const source = await openSource(objects, label, uri);
   const gzip = createGzip({ level: 1 });
+  // A failed scan destroys the sink with its error; the scan's own rejection reports it.
+  gzip.on('error', () => undefined);
   const stored = files.put(key, gzip, 'application/gzip');
   // The store reads the gzip stream while the scan feeds it; a failed scan destroys it.
   const [scan, put] = await Promise.allSettled([scanFastq(source.body, { hashes: [hash], sink: gzip, sizeHint: source.size }), stored]);
