@@ -45,6 +45,7 @@ import { createWorkflowsPlane } from './services/omics/workflows-plane/plane.ts'
 import { createSequenceStorePlane } from './services/omics/sequence-stores/plane.ts';
 import { serviceRoleAssumer } from './services/shared/service-role.ts';
 import { LogStore } from './services/logs/log-store.ts';
+import { logsProvider } from './services/logs/index.ts';
 import type { S3Buckets } from './services/s3/buckets.ts';
 import { createObjectStore } from './objects/create-object-store.ts';
 import { readCredentialScope } from './auth/sigv4/index.ts';
@@ -158,6 +159,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
     sns.provider,
     s3.provider,
     omicsProvider(omics.tags, omicsPlanes),
+    logsProvider(db, logs),
   ];
   const providers = new Map(providerList.map((p) => [p.signingName, p]));
   const pipeline = new ApiPipeline({ config, db, clock, ids, identities, recorder, providers, log });

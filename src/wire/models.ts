@@ -15,11 +15,12 @@ const MODEL_FILES: Record<string, string> = {
   omics: 'omics.json',
   s3: 's3.json',
   sns: 'sns.json',
+  logs: 'logs.json',
 };
 
 const cache = new Map<string, ServiceModel>();
 
-/** The model for a SigV4 signing name (healthlake, cloudtrail, iam, sts, omics, s3, sns). */
+/** The model for a SigV4 signing name (healthlake, cloudtrail, iam, sts, omics, s3, sns, logs). */
 export function getServiceModel(signingName: string): ServiceModel | undefined {
   const hit = cache.get(signingName);
   if (hit) return hit;

@@ -150,6 +150,7 @@ describe(`fuzz: ${COUNT} mutated requests per protocol (seed ${SEED})`, () => {
     ['query (IAM, STS, SNS)', () => [...modelSeeds('iam', fixtures), ...modelSeeds('sts', fixtures), ...modelSeeds('sns', fixtures)]],
     ['rest-xml (S3)', () => modelSeeds('s3', fixtures)],
     ['rest-json (HealthOmics, not built: a 4xx)', () => modelSeeds('omics', fixtures), true],
+    ['JSON (CloudWatch Logs)', () => modelSeeds('logs', fixtures)],
   ];
   protocols.forEach(([name, seeds, expect4xx], index) => {
     it(`${name}: no 5xx, no hang`, async () => {
