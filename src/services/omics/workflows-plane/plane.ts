@@ -13,9 +13,16 @@ import { createEngineRegistry } from '../workflows/engines/registry.ts';
 import { registerDefinitionJobs } from './definition-job.ts';
 import { workflowHandlers } from './workflow-handlers.ts';
 import { WorkflowStore } from './workflow-store.ts';
+import { RunStore } from './run-store.ts';
+import { RunGroupStore } from './run-group-store.ts';
+import { RunExecutor } from './run-executor.ts';
+import { runHandlers } from './run-handlers.ts';
+import { runGroupHandlers } from './run-group-handlers.ts';
 
 const WORKFLOW_OPS = new Set(['GetWorkflow', 'UpdateWorkflow', 'DeleteWorkflow', 'CreateWorkflowVersion', 'ListWorkflowVersions']);
 const VERSION_OPS = new Set(['GetWorkflowVersion', 'UpdateWorkflowVersion', 'DeleteWorkflowVersion']);
+const RUN_OPS = new Set(['GetRun', 'CancelRun', 'DeleteRun', 'ListRunTasks', 'GetRunTask']);
+const RUN_GROUP_OPS = new Set(['GetRunGroup', 'UpdateRunGroup', 'DeleteRunGroup']);
 
 export function createWorkflowsPlane(deps: OmicsDeps): OmicsPlane {
   const workflows = new WorkflowStore(deps.db);
@@ -24,23 +31,42 @@ export function createWorkflowsPlane(deps: OmicsDeps): OmicsPlane {
   });
   registerDefinitionJobs(deps, workflows, engines);
   const wf = workflowHandlers(deps, workflows);
+  const runs = new RunStore(deps.db);
+  const groups = new RunGroupStore(deps.db);
+  const executor = new RunExecutor(deps, workflows, runs, groups, engines);
+  executor.register();
+  const rh = runHandlers({ deps, workflows, runs, groups, cancel: (uuid) => executor.cancel(uuid) });
 
   const arn = (ctx: CallContext, resource: string) => omicsArn(ctx.region, ctx.accountId, resource);
 
   return {
-    handlers: { ...wf.handlers },
-    stagedHandlers: { ...wf.stagedHandlers },
+    handlers: { ...wf.handlers, ...rh.handlers, ...runGroupHandlers(deps, groups, runs) },
+    stagedHandlers: { ...wf.stagedHandlers, ...rh.stagedHandlers },
     resourceArns(ctx: CallContext, operation: string, input: Params): string[] | undefined {
       if (operation === 'CreateWorkflow') return [arn(ctx, 'workflow/*')];
       if (operation === 'ListWorkflows') return ['*'];
       if (WORKFLOW_OPS.has(operation)) return [arn(ctx, `workflow/${String(input.id ?? input.workflowId)}`)];
       if (VERSION_OPS.has(operation)) return [arn(ctx, `workflow/${String(input.workflowId)}/version/${String(input.versionName)}`)];
+      if (operation === 'StartRun') {
+        return [
+          arn(ctx, 'run/*'),
+          ...(typeof input.workflowId === 'string' ? [arn(ctx, `workflow/${input.workflowId}`)] : []),
+          ...(typeof input.runGroupId === 'string' ? [arn(ctx, `runGroup/${input.runGroupId}`)] : []),
+        ];
+      }
+      if (RUN_OPS.has(operation)) return [arn(ctx, `run/${String(input.id)}`)];
+      if (operation === 'CreateRunGroup') return [arn(ctx, 'runGroup/*')];
+      if (RUN_GROUP_OPS.has(operation)) return [arn(ctx, `runGroup/${String(input.id)}`)];
+      if (operation === 'ListRuns' || operation === 'ListRunGroups') return ['*'];
       return undefined;
     },
+    passedRole: (operation, input) => (operation === 'StartRun' && typeof input.roleArn === 'string' ? input.roleArn : undefined),
     registerResources(resources) {
       resources.register('workflow', (ctx, parsed) => workflows.get(parsed.accountId, parsed.ids[0]!) !== undefined && parsed.accountId === ctx.accountId);
       resources.register('workflowVersion', (ctx, parsed) =>
         parsed.accountId === ctx.accountId && workflows.get(parsed.accountId, parsed.ids[0]!, parsed.ids[1]!) !== undefined && parsed.ids[1] !== '');
+      resources.register('run', (ctx, parsed) => parsed.accountId === ctx.accountId && runs.get(parsed.accountId, parsed.ids[0]!) !== undefined);
+      resources.register('runGroup', (ctx, parsed) => parsed.accountId === ctx.accountId && groups.get(parsed.accountId, parsed.ids[0]!) !== undefined);
     },
   };
 }
