@@ -43,9 +43,10 @@ export const md5Hex = (b: Buffer): string => createHash('md5').update(b).digest(
 
 /** Uploads SOURCE1 (and SOURCE2) in parts of `partSize` and completes; returns the read set id. */
 export async function uploadReadSet(client: OmicsClient, storeId: string, sources: { SOURCE1: Buffer; SOURCE2?: Buffer },
-  partSize: number, meta: { name?: string; sampleId?: string; subjectId?: string; generatedFrom?: string } = {}): Promise<string> {
+  partSize: number, meta: { name?: string; sampleId?: string; subjectId?: string; generatedFrom?: string;
+    sourceFileType?: 'FASTQ' | 'BAM' | 'CRAM' | 'UBAM'; referenceArn?: string } = {}): Promise<string> {
   const created = await client.send(new CreateMultipartReadSetUploadCommand({
-    sequenceStoreId: storeId, sourceFileType: 'FASTQ', name: meta.name ?? 'reads', sampleId: meta.sampleId ?? 'sample1',
+    sequenceStoreId: storeId, sourceFileType: meta.sourceFileType ?? 'FASTQ', referenceArn: meta.referenceArn, name: meta.name ?? 'reads', sampleId: meta.sampleId ?? 'sample1',
     subjectId: meta.subjectId ?? 'subject1', generatedFrom: meta.generatedFrom,
   }));
   const parts: { partNumber: number; partSource: ReadSetPartSource; checksum: string }[] = [];

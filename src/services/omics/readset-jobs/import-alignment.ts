@@ -23,7 +23,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RoleScopedObjects } from '../../shared/role-scoped-objects.ts';
 import { alignmentEtag } from '../formats/alignment-etag.ts';
@@ -59,26 +59,38 @@ interface Scanned {
 
 export async function importAlignment(d: ReadSetJobsDeps, objects: RoleScopedObjects | undefined, source: ImportSource,
   keyOf: (file: ReadSetFileName) => string, hash: FastqHashAlgorithm, signal?: AbortSignal): Promise<AlignmentImport> {
-  const type = source.sourceFileType;
   const uri = source.sourceFiles.source1;
-  const named = (e: unknown): never => {
-    if (e instanceof FormatError || e instanceof ToolUnavailableError) throw new ItemFailure(`source1 ${uri}: ${e.message}`);
-    throw e;
-  };
   const reference = source.referenceArn ? referenceContigs(d.omics.db, source.referenceArn) : undefined;
   if (source.referenceArn && !reference) throw new ItemFailure(`reference ${source.referenceArn} does not exist or is not ACTIVE.`);
   const opened = await openSource(objects, 'source1', uri);
+  try {
+    return await storeAlignment(d, opened.body, `source1 ${uri}`, source.sourceFileType, reference, keyOf, hash, signal);
+  } finally {
+    opened.body.destroy();
+  }
+}
+
+/** Everything after the source is open (shared with direct upload, which reads its joined
+ * parts): spool, scan, check against the reference, ETag, store with its index. Failures are
+ * ItemFailures whose message starts with `label`. */
+export async function storeAlignment(d: Pick<ReadSetJobsDeps, 'omics'>, body: Readable, label: string,
+  type: 'FASTQ' | 'BAM' | 'CRAM' | 'UBAM', reference: ReferenceContigs | undefined,
+  keyOf: (file: ReadSetFileName) => string, hash: FastqHashAlgorithm, signal?: AbortSignal): Promise<AlignmentImport> {
+  const named = (e: unknown): never => {
+    if (e instanceof FormatError || e instanceof ToolUnavailableError) throw new ItemFailure(`${label}: ${e.message}`);
+    throw e;
+  };
   const work = await mkdtemp(join(tmpdir(), 'healthtrail-readset-'));
   try {
     const spool = join(work, type === 'CRAM' ? 'source1.cram' : 'source1.bam');
-    await pipeline(opened.body, createWriteStream(spool));
+    await pipeline(body, createWriteStream(spool));
     const scanned = type === 'CRAM'
       ? await scanCramFile(d, spool, keyOf('source1')).catch(named)
       : await scanBamFile(d, spool, keyOf('source1')).catch(named);
     if (type === 'UBAM' && (scanned.mapped ?? 0) > 0) {
-      throw new ItemFailure(`source1 ${uri}: a UBAM holds unaligned reads only, but ${scanned.mapped} records are mapped; import it as BAM.`);
+      throw new ItemFailure(`${label}: a UBAM holds unaligned reads only, but ${scanned.mapped} records are mapped; import it as BAM.`);
     }
-    if (reference) checkAgainstReference(uri, scanned.references, reference);
+    if (reference) checkAgainstReference(label, scanned.references, reference);
     const referencePath = type === 'CRAM' && reference ? await copyReference(d, reference, work) : undefined;
     const etag = await alignmentEtag(spool, { algorithm: hash, reference: referencePath, signal }).catch(named);
     const files: AlignmentImport['files'] = { source1: scanned.stored };
@@ -89,13 +101,12 @@ export async function importAlignment(d: ReadSetJobsDeps, objects: RoleScopedObj
     }
     return { reads: scanned.reads, bases: scanned.bases, alignment: type === 'UBAM' ? 'UNALIGNED' : 'ALIGNED', etag: etag.hash, files };
   } finally {
-    opened.body.destroy();
     await rm(work, { recursive: true, force: true });
   }
 }
 
 /** A BAM/uBAM scanned from its spool while the same bytes are stored (one read of the spool). */
-async function scanBamFile(d: ReadSetJobsDeps, spool: string, key: string): Promise<Scanned> {
+async function scanBamFile(d: Pick<ReadSetJobsDeps, 'omics'>, spool: string, key: string): Promise<Scanned> {
   const sink = new PassThrough();
   // A failed scan destroys the sink with its error; the scan's own rejection reports it.
   sink.on('error', () => undefined);
@@ -107,27 +118,27 @@ async function scanBamFile(d: ReadSetJobsDeps, spool: string, key: string): Prom
   return { reads: s.primary, bases: s.bases, mapped: s.mapped, headerText: s.headerText, references: s.references, stored: { key, contentLength: put.value.size } };
 }
 
-async function scanCramFile(d: ReadSetJobsDeps, spool: string, key: string): Promise<Scanned> {
+async function scanCramFile(d: Pick<ReadSetJobsDeps, 'omics'>, spool: string, key: string): Promise<Scanned> {
   const s = await scanCram(spool);
   const info = await d.omics.files.put(key, createReadStream(spool));
   return { reads: s.records, bases: s.bases, headerText: s.headerText, references: s.references, stored: { key, contentLength: info.size } };
 }
 
 /** Every @SQ of the file must be a contig of the linked reference: same name, length, and M5 when given. */
-function checkAgainstReference(uri: string, references: SamReference[], reference: ReferenceContigs): void {
+function checkAgainstReference(label: string, references: SamReference[], reference: ReferenceContigs): void {
   const contigs = new Map(reference.contigs.map((c) => [c.name, c]));
   for (const sq of references) {
     const contig = contigs.get(sq.name);
-    if (!contig) throw new ItemFailure(`source1 ${uri}: @SQ ${sq.name} is not a contig of the reference ${reference.referenceArn}.`);
+    if (!contig) throw new ItemFailure(`${label}: @SQ ${sq.name} is not a contig of the reference ${reference.referenceArn}.`);
     if (contig.length !== sq.length) {
-      throw new ItemFailure(`source1 ${uri}: @SQ ${sq.name} LN:${sq.length}, but the reference's ${sq.name} is ${contig.length} bp.`);
+      throw new ItemFailure(`${label}: @SQ ${sq.name} LN:${sq.length}, but the reference's ${sq.name} is ${contig.length} bp.`);
     }
-    if (sq.m5 && sq.m5 !== contig.m5) throw new ItemFailure(`source1 ${uri}: @SQ ${sq.name} M5:${sq.m5} differs from the reference's ${contig.m5}.`);
+    if (sq.m5 && sq.m5 !== contig.m5) throw new ItemFailure(`${label}: @SQ ${sq.name} M5:${sq.m5} differs from the reference's ${contig.m5}.`);
   }
 }
 
 /** The reference's FASTA and .fai copied beside the spool (samtools decodes the CRAM against them). */
-async function copyReference(d: ReadSetJobsDeps, reference: ReferenceContigs, work: string): Promise<string> {
+async function copyReference(d: Pick<ReadSetJobsDeps, 'omics'>, reference: ReferenceContigs, work: string): Promise<string> {
   const fasta = join(work, 'reference.fa');
   for (const [key, path] of [[reference.fastaKey, fasta], [reference.faiKey, `${fasta}.fai`]] as const) {
     const got = await d.omics.files.get(key);

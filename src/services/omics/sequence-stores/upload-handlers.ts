@@ -5,7 +5,6 @@
  * which joins, checks and stores the file in the background and moves it to ACTIVE or
  * UPLOAD_FAILED.
  */
-import { AwsError } from '../../../core/aws-error.ts';
 import type { CallContext, Handler } from '../../../core/service.ts';
 import type { StagedHandler } from '../../../core/staged-call.ts';
 import type { StagedObject } from '../../../objects/object-store.ts';
@@ -69,10 +68,6 @@ export function uploadHandlers(deps: OmicsDeps, state: SequenceStorePlaneState):
     const fileType = input.sourceFileType as ReadSetFileType;
     const referenceArn = input.referenceArn as string | undefined;
     checkReference(ctx, fileType, referenceArn);
-    // Reading BAM, uBAM and CRAM needs the formats scanners for them, not on this server yet.
-    if (fileType !== 'FASTQ') {
-      throw new AwsError('NotSupportedOperationException', `Direct upload of ${fileType} read sets is not supported by this server yet; FASTQ is.`);
-    }
     const upload = uploads.create({
       id: storageId(ctx.ids), storeId: store.id, accountId: ctx.accountId, region: ctx.region, sourceFileType: fileType,
       subjectId: input.subjectId as string, sampleId: input.sampleId as string, generatedFrom: input.generatedFrom as string | undefined,

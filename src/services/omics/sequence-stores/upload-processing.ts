@@ -6,7 +6,8 @@
  * UPLOAD_FAILED with a statusMessage naming the source and the problem. Either way the part
  * files are removed afterwards.
  *
- * FASTQ is kept gzip-compressed, as AWS keeps it: a gzip upload is stored as uploaded (its
+ * BAM, uBAM and CRAM are read as an import reads them (storeAlignment, shared with the
+ * read-set import job). FASTQ is kept gzip-compressed, as AWS keeps it: a gzip upload is stored as uploaded (its
  * bytes teed to storage while the scanner reads them), a plain one is compressed on the way.
  *
  * Crash safety: the queue row (omics_read_set_upload_completions) and the read set's status
@@ -20,6 +21,9 @@ import type { OmicsDeps } from '../deps.ts';
 import { ByteSink } from '../formats/byte-sink.ts';
 import { FormatError } from '../formats/format-error.ts';
 import { scanFastq, type FastqHashAlgorithm, type FastqScan } from '../formats/fastq-scanner.ts';
+import { referenceContigs } from '../references/reference-table.ts';
+import { ItemFailure } from '../readset-jobs/import-source.ts';
+import { storeAlignment } from '../readset-jobs/import-alignment.ts';
 import type { SequenceStorePlaneState } from './plane-state.ts';
 import type { ETagAlgorithm, ReadSet, ReadSetFile, ReadSetFileName } from './read-set-repo.ts';
 import { readSetFileKey, readSetFolder } from './read-set-files.ts';
@@ -72,8 +76,8 @@ async function processUpload(deps: OmicsDeps, state: SequenceStorePlaneState, re
 }
 
 async function storeSources(deps: OmicsDeps, rs: ReadSet, completion: UploadCompletion, family: ETagAlgorithmFamily, signal: AbortSignal) {
-  if (rs.fileType !== 'FASTQ') throw new UploadProblem(`${rs.fileType} uploads are not supported by this server yet`);
   const hash = HASH_OF_FAMILY[family];
+  if (rs.fileType !== 'FASTQ') return storeAlignmentUpload(deps, rs, completion, family, signal);
   const files: Partial<Record<ReadSetFileName, ReadSetFile>> = {};
   const etag: { algorithm: ETagAlgorithm; source1?: string; source2?: string } = { algorithm: `FASTQ_${family}` as ETagAlgorithm };
   let reads = 0;
@@ -99,6 +103,32 @@ async function storeSources(deps: OmicsDeps, rs: ReadSet, completion: UploadComp
   return {
     files, etag,
     sequenceInformation: { totalReadCount: reads, totalBaseCount: bases, ...(rs.generatedFrom ? { generatedFrom: rs.generatedFrom } : {}), alignment: 'UNALIGNED' },
+  };
+}
+
+/** BAM, uBAM and CRAM: what an import does with its source (readset-jobs/import-alignment.ts),
+ * done with the joined parts: counts, the @SQ check against the linked reference, the ETag over
+ * `samtools view`, the file stored as uploaded with its samtools index. */
+async function storeAlignmentUpload(deps: OmicsDeps, rs: ReadSet, completion: UploadCompletion, family: ETagAlgorithmFamily, signal: AbortSignal) {
+  const reference = rs.referenceArn ? referenceContigs(deps.db, rs.referenceArn) : undefined;
+  if (rs.referenceArn && !reference) throw new UploadProblem(`the reference ${rs.referenceArn} does not exist or is not ACTIVE`);
+  const keyOf = (file: ReadSetFileName) => readSetFileKey(rs.storeId, rs.id, file, rs.fileType);
+  let r;
+  try {
+    r = await storeAlignment({ omics: deps }, Readable.from(joinedParts(deps, completion, 'SOURCE1', signal)), 'SOURCE1', rs.fileType,
+      reference, keyOf, HASH_OF_FAMILY[family], signal);
+  } catch (err) {
+    if (err instanceof ItemFailure) throw new UploadProblem(err.message);
+    if (err instanceof UploadProblem) throw new UploadProblem(`SOURCE1: ${err.message}`);
+    throw err;
+  }
+  const partSize = deps.config.omicsPartSizeBytes;
+  const files: Partial<Record<ReadSetFileName, ReadSetFile>> = {};
+  for (const [name, f] of Object.entries(r.files) as [ReadSetFileName, { key: string; contentLength: number }][]) files[name] = { ...f, partSize };
+  return {
+    files,
+    etag: { algorithm: `${rs.fileType === 'CRAM' ? 'CRAM' : 'BAM'}_${family}` as ETagAlgorithm, source1: r.etag },
+    sequenceInformation: { totalReadCount: r.reads, totalBaseCount: r.bases, ...(rs.generatedFrom ? { generatedFrom: rs.generatedFrom } : {}), alignment: r.alignment },
   };
 }
 
