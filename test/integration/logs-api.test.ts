@@ -17,6 +17,7 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { awsCli, clientOptions, hasAwsCli, startTestServer, type Credentials, type TestServer } from '../helpers/server.ts';
 import { WORKFLOW_LOG_GROUP, runLogStream, taskLogStream } from '../../src/services/logs/workflow-log-names.ts';
+import { MAX_FILTER_SCAN_EVENTS } from '../../src/services/logs/limits.ts';
 
 const BASE = 1_765_000_000_000;
 const RUN = '1111111';
@@ -190,6 +191,22 @@ describe('CloudWatch Logs API', () => {
       const e = await failure(client.send(new FilterLogEventsCommand({ logGroupName: WORKFLOW_LOG_GROUP, filterPattern: pattern })));
       assert.equal(e.name, 'InvalidParameterException', pattern);
     }
+  });
+
+  it('FilterLogEvents: a search that runs past its per-call scan budget answers no events with a nextToken, and paging finds the match', async () => {
+    const quiet = Array.from({ length: MAX_FILTER_SCAN_EVENTS + 10 }, (_, i) => ({ timestamp: BASE + i, message: `quiet ${i}` }));
+    server.logs.append(account, 'us-east-1', '/scan/budget', 'run/9', [...quiet, { timestamp: BASE + quiet.length, message: 'NEEDLE found' }]);
+    const first = await client.send(new FilterLogEventsCommand({ logGroupName: '/scan/budget', filterPattern: 'NEEDLE' }));
+    assert.deepEqual(first.events, []);
+    assert.ok(first.nextToken, 'a nextToken after a spent budget');
+    const found: string[] = [];
+    let calls = 0;
+    for await (const page of paginateFilterLogEvents({ client }, { logGroupName: '/scan/budget', filterPattern: 'NEEDLE' })) {
+      calls++;
+      found.push(...(page.events ?? []).map((e) => e.message!));
+    }
+    assert.deepEqual(found, ['NEEDLE found']);
+    assert.equal(calls, 2);
   });
 
   it('a missing group or stream is ResourceNotFoundException with CloudWatch\'s message', async () => {

@@ -14,7 +14,8 @@ export const MAX_READ_EVENTS = 10_000;
 export const MAX_READ_BYTES = 1_048_576;
 /** DescribeLogGroups / DescribeLogStreams: the default (and, by the model, largest) page. */
 export const DESCRIBE_PAGE = 50;
-/** FilterLogEvents examines at most this many events per call; past it the call answers the
- * matches found so far with a nextToken, as CloudWatch does when a search runs long, so a
- * pattern that matches rarely cannot hold a request for the whole group. */
+/** FilterLogEvents examines at most this many events and message bytes per call; past either
+ * the call answers the matches found so far with a nextToken, as CloudWatch does when a search
+ * runs long, so a pattern that matches rarely cannot hold a request for the whole group. */
 export const MAX_FILTER_SCAN_EVENTS = 100_000;
+export const MAX_FILTER_SCAN_BYTES = 64 * 1024 * 1024;

@@ -2,7 +2,9 @@
  * Reads of the CloudWatch Logs store for the API: groups and streams in name (or last-event)
  * order, a stream's events forward or backward from a position, a group's events in time order.
  * Events sort by (timestamp, id); a Position is a gap in that order: "from" a position means
- * events at or after it, "before" one means events ahead of it.
+ * events at or after it, "before" one means events ahead of it. Event reads are iterators (rows
+ * are read as the caller takes them, so a page of large messages is never loaded past its 1 MB);
+ * finish or break out of one before the next query.
  */
 import type { Db } from '../../storage/db.ts';
 import type { LogGroupRow, LogStreamRow } from './log-store.ts';
@@ -69,23 +71,23 @@ export class LogReader {
   }
 
   /** Up to `limit` events of the stream at or after `from` within the window, oldest first. */
-  streamEventsFrom(streamId: number, from: Position, window: TimeWindow, limit: number): EventRow[] {
+  streamEventsFrom(streamId: number, from: Position, window: TimeWindow, limit: number): IterableIterator<EventRow> {
     return this.db.stmt(`SELECT id, timestamp, ingestion_time, message FROM log_events
         WHERE stream_id = ? AND (timestamp, id) >= (?, ?) AND timestamp >= ? AND timestamp < ?
         ORDER BY timestamp, id LIMIT ?`)
-      .all(streamId, from.timestamp, from.id, window.start, window.end, limit) as EventRow[];
+      .iterate(streamId, from.timestamp, from.id, window.start, window.end, limit) as IterableIterator<EventRow>;
   }
 
   /** Up to `limit` events of the stream before `before` within the window, newest first. */
-  streamEventsBefore(streamId: number, before: Position, window: TimeWindow, limit: number): EventRow[] {
+  streamEventsBefore(streamId: number, before: Position, window: TimeWindow, limit: number): IterableIterator<EventRow> {
     return this.db.stmt(`SELECT id, timestamp, ingestion_time, message FROM log_events
         WHERE stream_id = ? AND (timestamp, id) < (?, ?) AND timestamp >= ? AND timestamp < ?
         ORDER BY timestamp DESC, id DESC LIMIT ?`)
-      .all(streamId, before.timestamp, before.id, window.start, window.end, limit) as EventRow[];
+      .iterate(streamId, before.timestamp, before.id, window.start, window.end, limit) as IterableIterator<EventRow>;
   }
 
-  /** Up to `limit` events of the group's selected streams at or after `from`, oldest first. */
-  groupEventsFrom(groupId: number, streams: StreamSelection, from: Position, window: TimeWindow, limit: number): GroupEventRow[] {
+  /** The events of the group's selected streams at or after `from`, oldest first. */
+  groupEventsFrom(groupId: number, streams: StreamSelection, from: Position, window: TimeWindow): IterableIterator<GroupEventRow> {
     const where = ['e.group_id = ?', '(e.timestamp, e.id) >= (?, ?)', 'e.timestamp >= ?', 'e.timestamp < ?'];
     const args: unknown[] = [groupId, from.timestamp, from.id, window.start, window.end];
     if (streams && 'names' in streams) {
@@ -97,7 +99,7 @@ export class LogReader {
     }
     return this.db.stmt(`SELECT e.id, e.timestamp, e.ingestion_time, e.message, s.name AS stream_name
         FROM log_events e JOIN log_streams s ON s.id = e.stream_id
-        WHERE ${where.join(' AND ')} ORDER BY e.timestamp, e.id LIMIT ?`)
-      .all(...args, limit) as GroupEventRow[];
+        WHERE ${where.join(' AND ')} ORDER BY e.timestamp, e.id`)
+      .iterate(...args) as IterableIterator<GroupEventRow>;
   }
 }

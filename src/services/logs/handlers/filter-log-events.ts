@@ -2,23 +2,20 @@
  * FilterLogEvents: a group's events (all streams, those named, or a name prefix) in time order
  * whose message matches the filter pattern (filter-pattern.ts), startTime and endTime both
  * inclusive. A page ends at `limit` events or 1 MB; the search examines at most
- * MAX_FILTER_SCAN_EVENTS events per call, and when it stops before the end it answers what it
+ * MAX_FILTER_SCAN_EVENTS events and MAX_FILTER_SCAN_BYTES of messages per call, and when it stops before the end it answers what it
  * found with a nextToken (possibly with no events, as CloudWatch does), so paging on finds the
  * rest. searchedLogStreams is deprecated and, as in CloudWatch, always empty.
  */
 import type { Handler } from '../../../core/service.ts';
 import { AwsError } from '../../../core/aws-error.ts';
 import type { Params } from '../../../wire/types.ts';
-import { MAX_FILTER_SCAN_EVENTS, MAX_READ_EVENTS } from '../limits.ts';
+import { MAX_FILTER_SCAN_BYTES, MAX_FILTER_SCAN_EVENTS, MAX_READ_EVENTS } from '../limits.ts';
 import { existingGroup, namedGroup } from '../log-group-ref.ts';
 import type { GroupEventRow, LogReader, Position, StreamSelection, TimeWindow } from '../log-reader.ts';
 import type { LogStore } from '../log-store.ts';
 import { compileFilterPattern } from '../filter-pattern.ts';
 import { after, decodeFilterToken, encodeFilterToken } from '../event-tokens.ts';
 import { ReadBudget } from './read-budget.ts';
-
-/** Rows fetched per query while scanning. */
-const SCAN_CHUNK = 1000;
 
 export function filterLogEvents(logs: LogStore, reader: LogReader): Handler {
   return (ctx, input) => {
@@ -43,26 +40,25 @@ export function filterLogEvents(logs: LogStore, reader: LogReader): Handler {
     const budget = new ReadBudget(limit);
     const found: GroupEventRow[] = [];
     let scanned = 0;
-    let more = true;
-    scan: while (scanned < MAX_FILTER_SCAN_EVENTS) {
-      const want = Math.min(SCAN_CHUNK, MAX_FILTER_SCAN_EVENTS - scanned);
-      const rows = reader.groupEventsFrom(group.id, streams, from, window, want);
-      for (const row of rows) {
-        if (matches(row.message)) {
-          if (!budget.take(row.message)) break scan;
-          found.push(row);
-        }
-        scanned++;
-        from = after(row);
-        if (budget.full) break scan;
-      }
-      if (rows.length < want) {
-        more = false;
+    let scannedBytes = 0;
+    let more = false;
+    for (const row of reader.groupEventsFrom(group.id, streams, from, window)) {
+      // Stopping before this row (page full, or scan budget spent): page on from here.
+      if (budget.full || scanned >= MAX_FILTER_SCAN_EVENTS || scannedBytes >= MAX_FILTER_SCAN_BYTES) {
+        more = true;
         break;
       }
+      if (matches(row.message)) {
+        if (!budget.take(row.message)) {
+          more = true;
+          break;
+        }
+        found.push(row);
+      }
+      scanned++;
+      scannedBytes += row.message.length;
+      from = after(row);
     }
-    // Stopped early (page full, or scan budget spent): more only if an event remains.
-    if (more) more = reader.groupEventsFrom(group.id, streams, from, window, 1).length > 0;
     const out: Params = {
       events: found.map((e) => ({
         logStreamName: e.stream_name,
