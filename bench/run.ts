@@ -10,7 +10,8 @@
  * and the FHIR data plane's (bench/fhir.ts): create, read, token search, NDJSON import.
  * and the CWL engine adapter's overhead over cwltool itself (bench/cwl.ts).
  * and the genomics scanners' (bench/formats.ts): FASTA/FASTQ MB/s, BAM records/s, CRAM, ETags.
- * BENCH_ONLY=foundation, BENCH_ONLY=trails, BENCH_ONLY=fhir, BENCH_ONLY=cwl or BENCH_ONLY=formats
+ * and HealthOmics references' (bench/omics-reference.ts): import MB/s, GetReference MB/s, peak RSS.
+ * BENCH_ONLY=foundation, BENCH_ONLY=trails, BENCH_ONLY=fhir, BENCH_ONLY=cwl, BENCH_ONLY=formats or BENCH_ONLY=omics-reference
  * runs one part, written to
  * BENCHMARKS.partial.md instead (BENCHMARKS.md is rewritten only by a whole run, so commit
  * results of full runs).
@@ -23,6 +24,7 @@ import { deliveryLatency, deliveryThroughput, s3CopyThroughput } from './trails.
 import { fhirSection } from './fhir.ts';
 import { cwlSection } from './cwl.ts';
 import { formatsSection } from './formats.ts';
+import { omicsReferenceSection } from './omics-reference.ts';
 import { auditCpuTable, measureAuditCpu } from './audit-cpu.ts';
 import { load, percentile, postJson, signJsonRequest, spawnServer, type LoadResult } from './lib.ts';
 import {
@@ -201,6 +203,7 @@ async function main() {
     ...(only === undefined || only === 'fhir' ? await fhirSection() : []),
     ...(only === undefined || only === 'cwl' ? await cwlSection() : []),
     ...(only === undefined || only === 'formats' ? await formatsSection() : []),
+    ...(only === undefined || only === 'omics-reference' ? await omicsReferenceSection() : []),
   ];
   const lines = [
     '# Benchmarks',
