@@ -15,7 +15,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { EngineRunResult, EngineRunSpec, EngineValidation, RunHandle, WorkflowEngine } from './engine.ts';
+import { withAbsoluteDirs, type EngineRunResult, type EngineRunSpec, type EngineValidation, type RunHandle, type WorkflowEngine } from './engine.ts';
 import { EngineProcesses } from './engine-processes.ts';
 import { cwlJob, describePacked, moveDockerRequirementsToHints } from './cwl-packed.ts';
 import { CwltoolLog } from './cwltool-log.ts';
@@ -87,7 +87,7 @@ export class CwlEngine implements WorkflowEngine {
   run(spec: EngineRunSpec): RunHandle {
     const processes = new EngineProcesses();
     let log: CwltoolLog | undefined;
-    const done = this.execute(spec, processes, (l) => { log = l; }).then((result) => {
+    const done = this.execute(withAbsoluteDirs(spec), processes, (l) => { log = l; }).then((result) => {
       if (processes.cancelled) { log?.cancelRunning(); return { status: 'CANCELLED' } satisfies EngineRunResult; }
       return result;
     }, (error: Error): EngineRunResult => ({ status: 'FAILED', failureReason: `The CWL engine failed: ${error.message}` }));

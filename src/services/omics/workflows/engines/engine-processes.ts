@@ -2,7 +2,7 @@
  * The processes one run starts, one after another (cwltool --pack, then cwltool; or the operator's
  * engine), each in its own process group, with one cancel for whichever is running.
  */
-import { createInterface } from 'node:readline';
+import { splitLines } from './line-splitter.ts';
 import { killProcessGroup, livePids, spawnInGroup, type GroupProcess } from './process-group.ts';
 
 /** Largest stdout kept (an engine's output object); more fails the step rather than filling memory. */
@@ -36,7 +36,7 @@ export class EngineProcesses {
     let overflow = false;
     const stdoutDone = new Promise<void>((resolve) => {
       if (options.stdoutLine !== undefined) {
-        createInterface({ input: proc.child.stdout! }).on('line', options.stdoutLine).on('close', resolve);
+        void splitLines(proc.child.stdout!, options.stdoutLine).then(resolve);
       } else {
         proc.child.stdout!.on('data', (chunk: Buffer) => {
           size += chunk.length;
@@ -45,9 +45,7 @@ export class EngineProcesses {
         proc.child.stdout!.on('close', resolve);
       }
     });
-    const stderrDone = new Promise<void>((resolve) => {
-      createInterface({ input: proc.child.stderr! }).on('line', (line) => options.stderrLine?.(line)).on('close', resolve);
-    });
+    const stderrDone = splitLines(proc.child.stderr!, (line) => options.stderrLine?.(line));
     const exit = await proc.exited;
     // A task may leave background processes behind (holding the pipes open): end the group.
     if (livePids(proc.pgid).length > 0) await killProcessGroup(proc.pgid);

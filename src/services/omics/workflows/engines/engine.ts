@@ -5,6 +5,7 @@
  * definition, staged every input file locally and chosen the directories; the engine reports
  * tasks and log lines as they happen and ends with a result. It never simulates success.
  */
+import { resolve } from 'node:path';
 import type { WorkflowEngineName } from '../definitions/languages.ts';
 
 export type EngineTaskStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
@@ -83,4 +84,13 @@ export interface WorkflowEngine {
    * available (the definition is then accepted unchecked, as the brief allows for WDL/Nextflow). */
   validate(definitionDir: string, main: string): Promise<EngineValidation>;
   run(spec: EngineRunSpec): RunHandle;
+}
+
+/** The spec with its directories made absolute (engines run in workDir, so relative ones would move). */
+export function withAbsoluteDirs(spec: EngineRunSpec): EngineRunSpec {
+  return {
+    ...spec,
+    definitionDir: resolve(spec.definitionDir), workDir: resolve(spec.workDir), outputDir: resolve(spec.outputDir),
+    ...(spec.cacheDir === undefined ? {} : { cacheDir: resolve(spec.cacheDir) }),
+  };
 }

@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { EngineRunResult, EngineRunSpec, EngineValidation, RunHandle, WorkflowEngine } from './engine.ts';
+import { withAbsoluteDirs, type EngineRunResult, type EngineRunSpec, type EngineValidation, type RunHandle, type WorkflowEngine } from './engine.ts';
 import { EngineProcesses } from './engine-processes.ts';
 import { findExecutable } from './find-executable.ts';
 import { notConfiguredRun, TailLines } from './operator-engine.ts';
@@ -34,7 +34,7 @@ export class NextflowEngine implements WorkflowEngine {
     const command = this.executable();
     if (command === undefined) return notConfiguredRun(NEXTFLOW_NOT_CONFIGURED);
     const processes = new EngineProcesses();
-    const done = this.execute(command, spec, processes).then(
+    const done = this.execute(command, withAbsoluteDirs(spec), processes).then(
       (result) => (processes.cancelled ? { status: 'CANCELLED' } as EngineRunResult : result),
       (error: Error): EngineRunResult => ({ status: 'FAILED', failureReason: `The Nextflow engine failed: ${error.message}` }),
     );

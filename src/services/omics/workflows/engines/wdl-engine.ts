@@ -12,7 +12,7 @@
 import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import type { EngineRunResult, EngineRunSpec, EngineValidation, RunHandle, WorkflowEngine } from './engine.ts';
+import { withAbsoluteDirs, type EngineRunResult, type EngineRunSpec, type EngineValidation, type RunHandle, type WorkflowEngine } from './engine.ts';
 import type { WorkflowEngineName } from '../definitions/languages.ts';
 import { EngineProcesses } from './engine-processes.ts';
 import { findExecutable } from './find-executable.ts';
@@ -65,7 +65,7 @@ export class WdlEngine implements WorkflowEngine {
     const command = this.executable();
     if (command === undefined) return notConfiguredRun(WDL_NOT_CONFIGURED);
     const processes = new EngineProcesses();
-    const done = this.execute(command, spec, processes).then(
+    const done = this.execute(command, withAbsoluteDirs(spec), processes).then(
       (result) => (processes.cancelled ? { status: 'CANCELLED' } as EngineRunResult : result),
       (error: Error): EngineRunResult => ({ status: 'FAILED', failureReason: `The WDL engine failed: ${error.message}` }),
     );
