@@ -3,7 +3,9 @@
  * reference store created with the SDK (its name, which is markup, shown as text and never run)
  * and opens it, follows a reference import job started with the SDK to COMPLETED (job and items
  * polled on screen) and shows the reference's MD5 and files as GetReferenceMetadata gives them;
- * it follows a CWL workflow created with the SDK from CREATING to ACTIVE and shows
+ * it lists a sequence store created with the SDK, follows a paired-FASTQ import job started with
+ * the SDK to COMPLETED and shows the imported read set's metadata and files as GetReadSetMetadata
+ * gives them; it follows a CWL workflow created with the SDK from CREATING to ACTIVE and shows
  * its parameter template, and shows why a broken one FAILED; a user without Omics permissions sees
  * AccessDeniedException on every section, clearly, with no page error.
  */
@@ -15,10 +17,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
-  CreateReferenceStoreCommand, CreateWorkflowCommand, GetReferenceMetadataCommand, GetWorkflowCommand, StartReferenceImportJobCommand, type OmicsClient,
+  CreateReferenceStoreCommand, CreateSequenceStoreCommand, CreateWorkflowCommand, GetReadSetMetadataCommand, GetReferenceMetadataCommand,
+  GetWorkflowCommand, StartReadSetImportJobCommand, StartReferenceImportJobCommand, type OmicsClient,
 } from '@aws-sdk/client-omics';
 import { createOmicsRole, omicsClient } from '../../helpers/omics.ts';
 import { waitReferenceImport } from '../../helpers/omics-references.ts';
+import { waitImport } from '../../helpers/omics-read-set-jobs.ts';
 import { s3Client } from '../../helpers/s3.ts';
 import { COUNT_CWL, COUNT_LINES_CWL, countLinesZip, zipOf } from '../../helpers/omics-workflows.ts';
 import { clientOptions, startTestServer, type Credentials, type TestServer } from '../../helpers/server.ts';
@@ -36,6 +40,7 @@ describe('console: HealthOmics', { skip: skipWithoutChromium }, () => {
   let referenceStoreId: string;
   let nobody: Credentials;
   let roleArn: string;
+  let sequenceStoreId: string;
   const page = (): Page => ui.page;
   const step = (name: string, body: () => Promise<void>) => withScreenshot(() => ui?.page, `omics ${name}`, body);
 
@@ -47,6 +52,9 @@ describe('console: HealthOmics', { skip: skipWithoutChromium }, () => {
     roleArn = await createOmicsRole(iam);
     const s3 = s3Client(server);
     await s3.send(new CreateBucketCommand({ Bucket: 'e2e-genomes' }));
+    sequenceStoreId = (await omics.send(new CreateSequenceStoreCommand({ name: 'e2e-reads', description: 'reads <i>for</i> the console' }))).id!;
+    await s3.send(new CreateBucketCommand({ Bucket: 'e2e-reads' }));
+    for (const f of ['r1.fq', 'r2.fq']) await s3.send(new PutObjectCommand({ Bucket: 'e2e-reads', Key: f, Body: readFileSync(join(GENOMICS, 'htslib', 'fastq', f)) }));
     await s3.send(new PutObjectCommand({ Bucket: 'e2e-genomes', Key: 'sars.fa', Body: readFileSync(join(GENOMICS, 'bcftools', 'csq', 'EMN908947', 'EMN908947.fa')) }));
     await iam.send(new CreateUserCommand({ UserName: 'no-omics' }));
     const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'no-omics' }))).AccessKey!;
@@ -110,6 +118,52 @@ describe('console: HealthOmics', { skip: skipWithoutChromium }, () => {
       const cell = files.locator(`tr[data-file="${name}"] td`);
       assert.equal(await cell.nth(1).innerText(), String(info.totalParts));
       assert.equal(await cell.first().getAttribute('title'), `${info.contentLength!.toLocaleString('en-US')} bytes`);
+    }
+    assert.deepEqual(ui.pageErrors, []);
+  }));
+
+  it('lists the sequence store, follows an import job to COMPLETED, and shows the read set it made', step('import', async () => {
+    await page().getByRole('link', { name: 'HealthOmics' }).click();
+    const row = page().getByTestId('sequence-stores').locator(`tr[data-store-id="${sequenceStoreId}"]`);
+    await row.waitFor();
+    assert.equal(await row.locator('td').nth(3).innerText(), 'reads <i>for</i> the console');
+    const started = await omics.send(new StartReadSetImportJobCommand({
+      sequenceStoreId, roleArn,
+      sources: [{ sourceFiles: { source1: 's3://e2e-reads/r1.fq', source2: 's3://e2e-reads/r2.fq' }, sourceFileType: 'FASTQ',
+        subjectId: 'subject-e2e', sampleId: 'sample-e2e', name: 'e2e-pair' }],
+    }));
+    await row.getByRole('link', { name: 'e2e-reads' }).click();
+    await page().getByRole('heading', { name: 'e2e-reads', level: 1 }).waitFor();
+    await page().getByRole('tab', { name: 'Import jobs' }).click();
+    const jobRow = page().getByTestId('import-jobs').locator(`tr[data-job-id="${started.id}"]`);
+    await jobRow.getByRole('button', { name: `Details of job ${started.id}` }).click();
+    await jobRow.locator('[data-status="COMPLETED"]').waitFor({ timeout: LONG });
+    const detail = page().getByTestId('job-detail');
+    await detail.locator('dd [data-status="COMPLETED"]').waitFor({ timeout: LONG });
+    assert.equal(await detail.getByTestId('job-progress').innerText(), '1 of 1 finished');
+    const job = await waitImport(omics, sequenceStoreId, started.id!);
+    const readSetId = job.sources![0]!.readSetId!;
+    const item = detail.getByTestId('job-items').locator('tbody tr');
+    assert.equal(await item.locator('th').innerText(), 'e2e-pair');
+    assert.equal(await item.locator('td').nth(1).innerText(), 's3://e2e-reads/r1.fq s3://e2e-reads/r2.fq');
+    assert.equal(await item.locator('td').nth(2).innerText(), readSetId);
+
+    await page().getByRole('tab', { name: 'Read sets' }).click();
+    const meta = await omics.send(new GetReadSetMetadataCommand({ sequenceStoreId, id: readSetId }));
+    const readSetRow = page().getByTestId('read-sets').locator(`tr[data-read-set-id="${readSetId}"]`);
+    await readSetRow.locator('[data-status="ACTIVE"]').waitFor();
+    assert.deepEqual((await readSetRow.locator('td').allInnerTexts()).slice(2, 7),
+      ['FASTQ', 'subject-e2e', 'sample-e2e', meta.sequenceInformation!.totalReadCount!.toLocaleString('en-US'), meta.sequenceInformation!.totalBaseCount!.toLocaleString('en-US')]);
+    await readSetRow.getByRole('link', { name: 'e2e-pair' }).click();
+    await page().getByRole('heading', { name: 'e2e-pair', level: 1 }).waitFor();
+    const grid = page().getByTestId('read-set-metadata');
+    assert.equal(await grid.locator('div', { hasText: 'ETag SOURCE1' }).locator('dd').innerText(), meta.etag!.source1);
+    assert.equal(await grid.locator('div', { hasText: 'Creation job' }).locator('dd').innerText(), started.id);
+    const files = page().getByTestId('files');
+    for (const [name, info] of [['SOURCE1', meta.files!.source1!], ['SOURCE2', meta.files!.source2!]] as const) {
+      const cells = await files.locator(`tr[data-file="${name}"] td`).allInnerTexts();
+      assert.equal(cells[1], String(info.totalParts));
+      assert.equal(await files.locator(`tr[data-file="${name}"] td`).first().getAttribute('title'), `${info.contentLength!.toLocaleString('en-US')} bytes`);
     }
     assert.deepEqual(ui.pageErrors, []);
   }));
