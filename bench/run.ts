@@ -11,7 +11,7 @@
  * and the CWL engine adapter's overhead over cwltool itself (bench/cwl.ts).
  * and the genomics scanners' (bench/formats.ts): FASTA/FASTQ MB/s, BAM records/s, CRAM, ETags.
  * and HealthOmics references' (bench/omics-reference.ts): import MB/s, GetReference MB/s, peak RSS.
- * BENCH_ONLY=foundation, BENCH_ONLY=trails, BENCH_ONLY=fhir, BENCH_ONLY=cwl, BENCH_ONLY=formats or BENCH_ONLY=omics-reference
+ * BENCH_ONLY=foundation, BENCH_ONLY=trails, BENCH_ONLY=fhir, BENCH_ONLY=cwl, BENCH_ONLY=formats, BENCH_ONLY=omics-reference or BENCH_ONLY=omics-run
  * runs one part, written to
  * BENCHMARKS.partial.md instead (BENCHMARKS.md is rewritten only by a whole run, so commit
  * results of full runs).
@@ -25,6 +25,7 @@ import { fhirSection } from './fhir.ts';
 import { cwlSection } from './cwl.ts';
 import { formatsSection } from './formats.ts';
 import { omicsReferenceSection } from './omics-reference.ts';
+import { omicsRunSection } from './omics-run.ts';
 import { auditCpuTable, measureAuditCpu } from './audit-cpu.ts';
 import { load, percentile, postJson, signJsonRequest, spawnServer, type LoadResult } from './lib.ts';
 import {
@@ -204,6 +205,7 @@ async function main() {
     ...(only === undefined || only === 'cwl' ? await cwlSection() : []),
     ...(only === undefined || only === 'formats' ? await formatsSection() : []),
     ...(only === undefined || only === 'omics-reference' ? await omicsReferenceSection() : []),
+    ...(only === undefined || only === 'omics-run' ? await omicsRunSection() : []),
   ];
   const lines = [
     '# Benchmarks',

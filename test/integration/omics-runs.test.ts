@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-omics';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { IAMClient } from '@aws-sdk/client-iam';
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { awsCli, clientOptions, hasAwsCli, startTestServer, type TestServer } from '../helpers/server.ts';
 import { createOmicsRole, omicsClient } from '../helpers/omics.ts';
 import { s3Client } from '../helpers/s3.ts';
@@ -48,10 +49,10 @@ function processesUnder(dir: string): number[] {
   return pids;
 }
 
-function logMessages(server: TestServer, stream: string): string[] {
-  return (server.db.sql.prepare(`SELECT e.message FROM log_events e JOIN log_streams s ON s.id = e.stream_id
-    JOIN log_groups g ON g.id = s.group_id WHERE g.name = '/aws/omics/WorkflowLog' AND s.name = ? ORDER BY e.timestamp, e.rowid`).all(stream) as { message: string }[])
-    .map((r) => r.message);
+async function logMessages(server: TestServer, stream: string): Promise<string[]> {
+  const logs = new CloudWatchLogsClient(clientOptions(server));
+  const page = await logs.send(new GetLogEventsCommand({ logGroupName: '/aws/omics/WorkflowLog', logStreamName: stream, startFromHead: true }));
+  return (page.events ?? []).map((e) => e.message!);
 }
 
 async function text(server: TestServer, bucket: string, key: string): Promise<string> {
@@ -123,10 +124,15 @@ describe('HealthOmics runs', () => {
     assert.match(detail.logStream!, new RegExp(`log-stream:run/${started.id}/task/${count.taskId}$`));
 
     // Logs where AWS keeps them.
-    const runLog = logMessages(server, `run/${started.id}`);
+    const runLog = await logMessages(server, `run/${started.id}`);
     assert.ok(runLog.some((l) => /COMPLETED/.test(l)), runLog.join('\n'));
-    assert.ok(logMessages(server, `run/${started.id}/engine`).length > 0);
-    assert.ok(logMessages(server, `run/${started.id}/task/${count.taskId}`).length > 0);
+    assert.ok((await logMessages(server, `run/${started.id}/engine`)).length > 0);
+    assert.ok((await logMessages(server, `run/${started.id}/task/${count.taskId}`)).length > 0);
+    if (hasAwsCli()) {
+      const cli = await awsCli(server, ['logs', 'get-log-events', '--log-group-name', '/aws/omics/WorkflowLog', '--log-stream-name', `run/${started.id}`, '--start-from-head']);
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.ok(cli.json.events.some((e: { message: string }) => /COMPLETED/.test(e.message)));
+    }
 
     // The run acted as its role: inputs read and outputs written by the assumed-role session.
     const s3Events = (server.db.sql.prepare("SELECT record FROM events WHERE event_source = 's3.amazonaws.com' AND event_name IN ('GetObject', 'PutObject')").all() as { record: string }[])

@@ -56,6 +56,16 @@ export class RoleScopedObjects {
       () => this.deps.buckets.putObject(bucket, key, body, {}, { contentType }));
   }
 
+  /** A call of another service as this session, authorized and recorded like the S3 calls: a
+   * HealthOmics run reading a read set or reference it was given (omics:GetReadSet /
+   * omics:GetReference on its ARN). `work` does the reading once IAM allows it. */
+  actAs<T>(service: string, operation: string, input: Params, resources: ResourceRef[], work: () => Promise<T>): Promise<T> {
+    const principal: Principal = { ...this.principal, invokedBy: this.service };
+    return this.deps.pipeline().serviceCall({
+      requestId: this.deps.ids.uuid(), sourceIp: this.service, userAgent: this.service, principal, service, operation, input, region: this.region,
+    }, resources, work);
+  }
+
   private call<T>(operation: string, input: Params, resources: (owner: string) => ResourceRef[], work: () => Promise<T>): Promise<T> {
     const owner = this.deps.buckets.bucketOwner(input.Bucket as string);
     const principal: Principal = { ...this.principal, invokedBy: this.service };

@@ -4,6 +4,7 @@
  * service around them: the API's handlers, their tables (migration 140), the background jobs that
  * prepare definitions and execute runs as the role the caller passed.
  */
+import { join } from 'node:path';
 import type { CallContext } from '../../../core/service.ts';
 import type { Params } from '../../../wire/types.ts';
 import { omicsArn } from '../arns.ts';
@@ -28,6 +29,8 @@ export function createWorkflowsPlane(deps: OmicsDeps): OmicsPlane {
   const workflows = new WorkflowStore(deps.db);
   const engines = createEngineRegistry({
     cwltool: deps.config.omicsCwltool, wdlEngine: deps.config.omicsWdlEngine, nextflowEngine: deps.config.omicsNextflowEngine, path: process.env.PATH,
+    // Packed CWL documents CreateWorkflow's validation made, reused by the runs of the definition.
+    stateDir: join(deps.config.dataDir, 'omics-work', 'engines'),
   });
   registerDefinitionJobs(deps, workflows, engines);
   const wf = workflowHandlers(deps, workflows);

@@ -4,7 +4,8 @@
  * (RoleScopedObjects: s3:GetObject evaluated for the role and recorded), every HealthOmics URI
  * of a read set or reference (omics://<account>.storage.<region>.amazonaws.com/<storeId>/readSet/<id>/source1,
  * .../<storeId>/reference/<id>) is read from the stores' files of the run's own account and
- * Region; the value becomes the local path the engine reads. Bytes stream to disk. Values are
+ * Region, as the role too (omics:GetReadSet / omics:GetReference on the read set's or
+ * reference's ARN, recorded); the value becomes the local path the engine reads. Bytes stream to disk. Values are
  * staged wherever they sit in the parameters (strings, arrays, objects), since the plane does not
  * know the definition's types: a String parameter holding an s3:// URI is staged too.
  */
@@ -90,16 +91,28 @@ async function stageOmics(uri: string, ctx: StagingContext, dir: string): Promis
     const name = (file ?? 'source1') as 'source1' | 'source2' | 'index';
     const stored = readSet.files[name];
     if (!stored) throw new InputRefused(`Input ${uri}: read set ${id} has no ${name}`);
+    await asRole(ctx, 'GetReadSet', { sequenceStoreId: storeId, id, partNumber: 1 }, readSet.arn, 'AWS::Omics::ReadSet', id!, uri);
     return copyStored(ctx, stored.key, dir, readSetFileName(name, readSet.fileType), uri);
   }
   const store = new ReferenceStoreTable(ctx.db).get(account, region, storeId!);
   const reference = store ? new ReferenceTable(ctx.db).get(storeId!, id!) : undefined;
   if (!reference || reference.status !== 'ACTIVE') throw new InputRefused(`Input ${uri}: reference ${id} ${reference ? `is ${reference.status}` : 'does not exist'}`);
+  const arn = `arn:aws:omics:${region}:${account}:referenceStore/${storeId}/reference/${id}`;
+  await asRole(ctx, 'GetReference', { referenceStoreId: storeId, id, partNumber: 1 }, arn, 'AWS::Omics::Reference', id!, uri);
   if (file === 'index') return copyStored(ctx, reference.index_key, dir, `${reference.name}.fasta.fai`, uri);
   const fasta = await copyStored(ctx, reference.source_key, dir, `${reference.name}.fasta`, uri);
   // The index beside the FASTA, where samtools and friends look for it.
   await copyStored(ctx, reference.index_key, dir, `${reference.name}.fasta.fai`, uri);
   return fasta;
+}
+
+/** The role must be allowed to read the read set or reference (IAM), recorded as its call. */
+async function asRole(ctx: StagingContext, operation: string, input: Record<string, unknown>, arn: string, type: string, name: string, uri: string): Promise<void> {
+  try {
+    await ctx.objects.actAs('omics', operation, input, [{ type, name, arn }], async () => undefined);
+  } catch (e) {
+    throw new InputRefused(`Input ${uri} could not be read as the run's role: ${isAwsError(e) ? `${e.code}: ${e.message}` : 'internal error'}`);
+  }
 }
 
 async function copyStored(ctx: StagingContext, key: string, dir: string, name: string, uri: string): Promise<string> {
