@@ -13,8 +13,9 @@
  * - the ETag: formats/alignment-etag.ts (hash of `samtools view` output; CRAM decoded against
  *   the linked reference, copied beside the spool with its .fai);
  * - the stored file is the upload as it came, plus an index when samtools can make one: a .crai
- *   for CRAM, a .bai for a coordinate-sorted BAM (`@HD SO:coordinate`); an unsorted BAM or a
- *   uBAM has none (samtools cannot index it), so files.index is absent.
+ *   for CRAM, a .bai for a coordinate-sorted BAM; an unsorted BAM (samtools index refuses it)
+ *   or a uBAM has none, so files.index is absent. Scan, ETag and index read the spool side by
+ *   side (separate processes, separate cores).
  * - alignment: UNALIGNED for uBAM (which must hold no mapped record), ALIGNED for BAM and CRAM
  *   (AWS publishes only the UNALIGNED value; ALIGNED is our word for the other case).
  */
@@ -84,6 +85,11 @@ export async function storeAlignment(d: Pick<ReadSetJobsDeps, 'omics'>, body: Re
   try {
     const spool = join(work, type === 'CRAM' ? 'source1.cram' : 'source1.bam');
     await pipeline(body, createWriteStream(spool));
+    // The scan (and store), the ETag and the index each read the spool: run side by side.
+    const referencePath = type === 'CRAM' && reference ? await copyReference(d, reference, work) : undefined;
+    const etagDone = alignmentEtag(spool, { algorithm: hash, reference: referencePath, signal });
+    etagDone.catch(() => undefined);
+    const indexDone = buildIndex(spool, type, work);
     const scanned = type === 'CRAM'
       ? await scanCramFile(d, spool, keyOf('source1')).catch(named)
       : await scanBamFile(d, spool, keyOf('source1')).catch(named);
@@ -91,10 +97,9 @@ export async function storeAlignment(d: Pick<ReadSetJobsDeps, 'omics'>, body: Re
       throw new ItemFailure(`${label}: a UBAM holds unaligned reads only, but ${scanned.mapped} records are mapped; import it as BAM.`);
     }
     if (reference) checkAgainstReference(label, scanned.references, reference);
-    const referencePath = type === 'CRAM' && reference ? await copyReference(d, reference, work) : undefined;
-    const etag = await alignmentEtag(spool, { algorithm: hash, reference: referencePath, signal }).catch(named);
+    const etag = await etagDone.catch(named);
     const files: AlignmentImport['files'] = { source1: scanned.stored };
-    const index = await buildIndex(spool, type, scanned.headerText, work);
+    const index = await indexDone;
     if (index) {
       const info = await d.omics.files.put(keyOf('index'), createReadStream(index));
       files.index = { key: keyOf('index'), contentLength: info.size };
@@ -148,10 +153,9 @@ async function copyReference(d: Pick<ReadSetJobsDeps, 'omics'>, reference: Refer
   return fasta;
 }
 
-/** samtools index of the spool, when the file can be indexed (see the module comment); else undefined. */
-async function buildIndex(spool: string, type: string, headerText: string, work: string): Promise<string | undefined> {
-  const sorted = /^@HD\t[^\n]*\tSO:coordinate/m.test(headerText);
-  if (type === 'UBAM' || (type === 'BAM' && !sorted)) return undefined;
+/** samtools index of the spool; undefined when samtools cannot index it (an unsorted BAM: see the module comment). */
+async function buildIndex(spool: string, type: string, work: string): Promise<string | undefined> {
+  if (type === 'UBAM') return undefined;
   const out = join(work, type === 'CRAM' ? 'index.crai' : 'index.bai');
   const ok = await new Promise<boolean>((resolve) => {
     const child = spawn('samtools', ['index', '-o', out, spool], { stdio: 'ignore' });
