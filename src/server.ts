@@ -43,6 +43,7 @@ import { OMICS_SERVICE_PRINCIPAL } from './services/omics/arns.ts';
 import { RoleScopedObjects } from './services/shared/role-scoped-objects.ts';
 import { createWorkflowsPlane } from './services/omics/workflows-plane/plane.ts';
 import { createSequenceStorePlane } from './services/omics/sequence-stores/plane.ts';
+import { createVariantStorePlane } from './services/omics/variant-stores/plane.ts';
 import { serviceRoleAssumer } from './services/shared/service-role.ts';
 import { LogStore } from './services/logs/log-store.ts';
 import { logsProvider } from './services/logs/index.ts';
@@ -150,6 +151,7 @@ export async function startServer(requested: Config, options: StartOptions = {})
     createReferencePlane(omics),
     createReadSetJobsPlane(omics),
     createWorkflowsPlane(omics),
+    createVariantStorePlane(omics),
   ];
   const providerList: ServiceProvider[] = [
     healthLakeProvider(db, config, () => healthLakeJobs.wake()),

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { helpFooter } from '../examples.ts';
 import { registerOmicsDownload } from './download-command.ts';
 import { registerOmicsJobs } from './jobs-command.ts';
+import { registerOmicsQuery } from './query-command.ts';
 import { registerOmicsRun } from './run-command.ts';
 import { registerOmicsUpload } from './upload-command.ts';
 
@@ -17,9 +18,11 @@ export function registerOmics(program: Command): void {
     'healthtrail omics download read-set --sequence-store-id 1234567890 --read-set-id 9876543210 ./',
     'healthtrail omics jobs --sequence-store-id 1234567890',
     'healthtrail omics run --workflow-id 1234567 --role-arn arn:aws:iam::123456789012:role/OmicsRun --output-uri s3://results/ --wait',
+    'healthtrail omics query --store my_variants "SELECT contigname, start, sampleid, calls FROM my_variants LIMIT 10"',
   ]);
   registerOmicsUpload(group);
   registerOmicsDownload(group);
   registerOmicsJobs(group);
   registerOmicsRun(group);
+  registerOmicsQuery(group);
 }

@@ -85,3 +85,4 @@ export const referenceArn = (region: string, accountId: string, storeId: string,
 export const sequenceStoreArn = (region: string, accountId: string, storeId: string) => omicsArn(region, accountId, `sequenceStore/${storeId}`);
 export const readSetArn = (region: string, accountId: string, storeId: string, readSetId: string) =>
   omicsArn(region, accountId, `sequenceStore/${storeId}/readSet/${readSetId}`);
+export const variantStoreArn = (region: string, accountId: string, name: string) => omicsArn(region, accountId, `variantStore/${name}`);
