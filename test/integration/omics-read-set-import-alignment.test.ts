@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CreateReferenceStoreCommand, GetReadSetMetadataCommand, StartReferenceImportJobCommand, type OmicsClient,
+  CreateReferenceStoreCommand, DeleteReferenceCommand, GetReadSetMetadataCommand, GetReferenceMetadataCommand, StartReferenceImportJobCommand,
+  type OmicsClient,
 } from '@aws-sdk/client-omics';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -143,5 +144,15 @@ describe('HealthOmics read-set import: BAM, CRAM, uBAM', { skip: genomicsSkip ||
     assert.equal(unsorted!.status, 'FINISHED');
     const meta = await omics.send(new GetReadSetMetadataCommand({ sequenceStoreId: storeId, id: unsorted!.readSetId! }));
     assert.equal(meta.files!.index, undefined);
+  });
+
+  it('DeleteReference is refused (ConflictException 409) while a read set uses the reference', async () => {
+    const [, refStoreId, , referenceId] = referenceArn.split('/');
+    const refused = await omics.send(new DeleteReferenceCommand({ referenceStoreId: refStoreId, id: referenceId }))
+      .then(() => assert.fail('the reference was deleted'), (e: Error & { $metadata: { httpStatusCode?: number } }) => e);
+    assert.equal(refused.name, 'ConflictException');
+    assert.equal(refused.$metadata.httpStatusCode, 409);
+    assert.match(refused.message, new RegExp(`arn:aws:omics:us-east-1:123456789012:sequenceStore/${storeId}/readSet/\\d+`));
+    assert.equal((await omics.send(new GetReferenceMetadataCommand({ referenceStoreId: refStoreId, id: referenceId }))).status, 'ACTIVE');
   });
 });

@@ -58,6 +58,8 @@ export function createSequenceStorePlane(deps: OmicsDeps): OmicsPlane {
         const rs = state.readSets.get(arn.accountId, arn.region, arn.ids[0]!, arn.ids[1]!);
         return rs !== undefined && rs.status !== 'DELETING';
       });
+      // A reference its read sets name cannot be deleted (DeleteReference's ConflictException).
+      resources.registerDependents('reference', (_ctx, arn) => state.readSets.arnsUsingReference(arn));
     },
   };
 }

@@ -246,4 +246,13 @@ export class ReadSetRepo {
     return (this.db.stmt("SELECT count(*) AS n FROM omics_read_sets WHERE reference_arn = ? AND status NOT IN ('DELETING', 'DELETED')")
       .get(referenceArn) as { n: number }).n;
   }
+
+  /** ARNs of (up to `limit`) read sets that name this reference: the reference plane's
+   * DeleteReference refuses while there are any (OmicsResources.registerDependents). */
+  arnsUsingReference(referenceArn: string, limit = 10): string[] {
+    const rows = this.db.stmt(`SELECT id, store_id, account_id, region FROM omics_read_sets
+      WHERE reference_arn = ? AND status NOT IN ('DELETING', 'DELETED') ORDER BY creation_time LIMIT ?`)
+      .all(referenceArn, limit) as { id: string; store_id: string; account_id: string; region: string }[];
+    return rows.map((r) => readSetArn(r.region, r.account_id, r.store_id, r.id));
+  }
 }
