@@ -6,7 +6,8 @@
  * it lists a sequence store created with the SDK, follows a paired-FASTQ import job started with
  * the SDK to COMPLETED and shows the imported read set's metadata and files as GetReadSetMetadata
  * gives them; it follows a CWL workflow created with the SDK from CREATING to ACTIVE and shows
- * its parameter template, and shows why a broken one FAILED; a user without Omics permissions sees
+ * its parameter template, and shows why a broken one FAILED; it follows a run of that workflow
+ * started with the SDK to COMPLETED and shows its tasks and a task's log as GetLogEvents gives it; a user without Omics permissions sees
  * AccessDeniedException on every section, clearly, with no page error.
  */
 import { after, before, describe, it } from 'node:test';
@@ -18,8 +19,10 @@ import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   CreateReferenceStoreCommand, CreateSequenceStoreCommand, CreateWorkflowCommand, GetReadSetMetadataCommand, GetReferenceMetadataCommand,
-  GetWorkflowCommand, StartReadSetImportJobCommand, StartReferenceImportJobCommand, type OmicsClient,
+  GetRunTaskCommand, GetWorkflowCommand, ListRunTasksCommand, StartReadSetImportJobCommand, StartReferenceImportJobCommand, StartRunCommand,
+  type OmicsClient,
 } from '@aws-sdk/client-omics';
+import { CloudWatchLogsClient, GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { createOmicsRole, omicsClient } from '../../helpers/omics.ts';
 import { waitReferenceImport } from '../../helpers/omics-references.ts';
 import { waitImport } from '../../helpers/omics-read-set-jobs.ts';
@@ -41,6 +44,7 @@ describe('console: HealthOmics', { skip: skipWithoutChromium }, () => {
   let nobody: Credentials;
   let roleArn: string;
   let sequenceStoreId: string;
+  let workflowId: string;
   const page = (): Page => ui.page;
   const step = (name: string, body: () => Promise<void>) => withScreenshot(() => ui?.page, `omics ${name}`, body);
 
@@ -54,6 +58,8 @@ describe('console: HealthOmics', { skip: skipWithoutChromium }, () => {
     await s3.send(new CreateBucketCommand({ Bucket: 'e2e-genomes' }));
     sequenceStoreId = (await omics.send(new CreateSequenceStoreCommand({ name: 'e2e-reads', description: 'reads <i>for</i> the console' }))).id!;
     await s3.send(new CreateBucketCommand({ Bucket: 'e2e-reads' }));
+    await s3.send(new CreateBucketCommand({ Bucket: 'e2e-run-out' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'e2e-reads', Key: 'lines.txt', Body: 'one\ntwo\nthree\n' }));
     for (const f of ['r1.fq', 'r2.fq']) await s3.send(new PutObjectCommand({ Bucket: 'e2e-reads', Key: f, Body: readFileSync(join(GENOMICS, 'htslib', 'fastq', f)) }));
     await s3.send(new PutObjectCommand({ Bucket: 'e2e-genomes', Key: 'sars.fa', Body: readFileSync(join(GENOMICS, 'bcftools', 'csq', 'EMN908947', 'EMN908947.fa')) }));
     await iam.send(new CreateUserCommand({ UserName: 'no-omics' }));
@@ -176,6 +182,7 @@ describe('console: HealthOmics', { skip: skipWithoutChromium }, () => {
     await page().getByRole('link', { name: 'HealthOmics' }).click();
     await page().getByRole('tab', { name: 'Workflows' }).click();
     const row = page().getByTestId('workflows').locator(`tr[data-workflow-id="${created.id}"]`);
+    workflowId = created.id!;
     await row.locator('[data-status="ACTIVE"]').waitFor({ timeout: LONG });
     await page().getByTestId('workflows').locator(`tr[data-workflow-id="${broken.id}"] [data-status="FAILED"]`).waitFor({ timeout: LONG });
     await row.getByRole('link', { name: 'e2e-count-lines' }).click();
@@ -196,6 +203,37 @@ describe('console: HealthOmics', { skip: skipWithoutChromium }, () => {
     const failed = await omics.send(new GetWorkflowCommand({ id: broken.id! }));
     assert.ok(failed.statusMessage, 'the workflow says why it failed');
     assert.equal(await page().getByTestId('workflow-message').innerText(), failed.statusMessage);
+    assert.deepEqual(ui.pageErrors, []);
+  }));
+
+  it('follows a run to COMPLETED and shows its tasks and a task\'s log', step('run', async () => {
+    const started = await omics.send(new StartRunCommand({
+      workflowId, roleArn, name: 'e2e-run', outputUri: 's3://e2e-run-out/results/', parameters: { files: ['s3://e2e-reads/lines.txt'] },
+    }));
+    await page().getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Omics' }).click();
+    await page().getByRole('tab', { name: 'Runs' }).click();
+    const row = page().getByTestId('runs').locator(`tr[data-run-id="${started.id}"]`);
+    await row.getByRole('link', { name: 'e2e-run' }).click();
+    await page().getByRole('heading', { name: 'e2e-run', level: 1 }).waitFor();
+    await page().getByTestId('run-status').locator('[data-status="COMPLETED"]').waitFor({ timeout: LONG });
+    assert.equal(JSON.parse(await page().getByTestId('run-parameters').innerText()).files[0], 's3://e2e-reads/lines.txt');
+    const { items } = await omics.send(new ListRunTasksCommand({ id: started.id! }));
+    const tasks = page().getByTestId('run-tasks');
+    await tasks.locator('tbody tr').nth(items!.length - 1).waitFor();
+    await tasks.locator('tbody tr [data-status="COMPLETED"]').nth(items!.length - 1).waitFor();
+    assert.equal(await tasks.locator('tbody tr').count(), items!.length);
+    const first = items![0]!;
+    await tasks.getByRole('button', { name: `Details of task ${first.name}` }).click();
+    const detail = page().getByTestId('task-detail');
+    const task = await omics.send(new GetRunTaskCommand({ id: started.id!, taskId: first.taskId! }));
+    const stream = task.logStream!.split(':log-stream:').pop()!;
+    const { events } = await new CloudWatchLogsClient(clientOptions(server)).send(new GetLogEventsCommand({
+      logGroupName: '/aws/omics/WorkflowLog', logStreamName: stream, startFromHead: true,
+    }));
+    assert.ok(events && events.length > 0, `the task wrote to ${stream}`);
+    const log = detail.getByTestId('log-stream');
+    assert.equal(await log.getAttribute('data-stream'), stream);
+    assert.equal(await log.getByTestId('log-events').innerText(), events.map((e) => e.message).join('\n'));
     assert.deepEqual(ui.pageErrors, []);
   }));
 
