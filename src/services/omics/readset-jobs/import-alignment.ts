@@ -116,7 +116,7 @@ async function scanBamFile(d: Pick<ReadSetJobsDeps, 'omics'>, spool: string, key
   // A failed scan destroys the sink with its error; the scan's own rejection reports it.
   sink.on('error', () => undefined);
   const stored = d.omics.files.put(key, sink);
-  const [scan, put] = await Promise.allSettled([scanBam(createReadStream(spool), { sink }), stored]);
+  const [scan, put] = await Promise.allSettled([scanBam(createReadStream(spool, { highWaterMark: 1 << 20 }), { sink }), stored]);
   if (scan.status === 'rejected') throw scan.reason;
   if (put.status === 'rejected') throw put.reason;
   const s = scan.value;

@@ -16,6 +16,7 @@ import { scanFastq, type FastqHashAlgorithm, type FastqScan } from '../formats/f
 import type { OmicsFiles } from '../files.ts';
 import type { RoleScopedObjects } from '../../shared/role-scoped-objects.ts';
 import { ItemFailure, openSource } from './import-source.ts';
+import { largeChunks } from './large-chunks.ts';
 
 export interface StoredFile {
   key: string;
@@ -50,12 +51,13 @@ export async function importFastq(
 async function importOne(files: OmicsFiles, objects: RoleScopedObjects | undefined, label: string, uri: string, key: string,
   hash: FastqHashAlgorithm): Promise<{ scan: FastqScan; stored: StoredFile }> {
   const source = await openSource(objects, label, uri);
-  const gzip = createGzip({ level: 1 });
+  // Level 1: the fastest deflate (the stored gzip is for size, not for archiving).
+  const gzip = createGzip({ level: 1, chunkSize: 256 * 1024 });
   // A failed scan destroys the sink with its error; the scan's own rejection reports it.
   gzip.on('error', () => undefined);
   const stored = files.put(key, gzip, 'application/gzip');
   // The store reads the gzip stream while the scan feeds it; a failed scan destroys it.
-  const [scan, put] = await Promise.allSettled([scanFastq(source.body, { hashes: [hash], sink: gzip, sizeHint: source.size }), stored]);
+  const [scan, put] = await Promise.allSettled([scanFastq(largeChunks(source.body), { hashes: [hash], sink: gzip, sizeHint: source.size }), stored]);
   if (scan.status === 'rejected') {
     source.body.destroy();
     if (scan.reason instanceof FormatError) throw new ItemFailure(`${label} ${uri}: ${scan.reason.message}`);
