@@ -16,9 +16,9 @@ export function FileTable({ files, label }: { files: [string, FileInformation | 
           {present.map(([name, f]) => (
             <tr key={name} data-file={name}>
               <th scope="row">{name}</th>
-              <td title={f.contentLength !== undefined ? `${formatNumber(f.contentLength)} bytes` : undefined}>{formatBytes(f.contentLength)}</td>
+              <td className="nowrap" title={f.contentLength !== undefined ? `${formatNumber(f.contentLength)} bytes` : undefined}>{formatBytes(f.contentLength)}</td>
               <td>{formatNumber(f.totalParts)}</td>
-              <td>{formatBytes(f.partSize)}</td>
+              <td className="nowrap">{formatBytes(f.partSize)}</td>
               <td className="wrap-anywhere">{f.s3Access?.s3Uri ?? ''}</td>
             </tr>
           ))}
