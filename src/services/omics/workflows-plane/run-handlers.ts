@@ -177,7 +177,9 @@ export function runHandlers(p: RunHandlerDeps): { handlers: Record<string, Handl
       const row = run(ctx, input.id as string);
       const max = maxResultsOf(input);
       const after = decodeToken(input.startingToken);
-      const tasks = runs.tasks(row.uuid, after === '' ? 0 : Number(after), max + 1, input.status as string | undefined);
+      const seq = after === '' ? 0 : Number(after);
+      if (!Number.isSafeInteger(seq)) throw new AwsError('ValidationException', 'The startingToken is not valid.');
+      const tasks = runs.tasks(row.uuid, seq, max + 1, input.status as string | undefined);
       return page(tasks, max, (t) => String(t.seq), taskItem);
     },
     GetRunTask(ctx, input) {
