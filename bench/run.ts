@@ -11,7 +11,8 @@
  * and the CWL engine adapter's overhead over cwltool itself (bench/cwl.ts).
  * and the genomics scanners' (bench/formats.ts): FASTA/FASTQ MB/s, BAM records/s, CRAM, ETags.
  * and HealthOmics references' (bench/omics-reference.ts): import MB/s, GetReference MB/s, peak RSS.
- * BENCH_ONLY=foundation, BENCH_ONLY=trails, BENCH_ONLY=fhir, BENCH_ONLY=cwl, BENCH_ONLY=formats, BENCH_ONLY=omics-reference or BENCH_ONLY=omics-run
+ * and HealthOmics read-set import end to end (bench/omics-import.ts): FASTQ MB/s, BAM records/s, peak RSS.
+ * BENCH_ONLY=foundation, BENCH_ONLY=trails, BENCH_ONLY=fhir, BENCH_ONLY=cwl, BENCH_ONLY=formats, BENCH_ONLY=omics-reference, BENCH_ONLY=omics-run or BENCH_ONLY=omics-import
  * runs one part, written to
  * BENCHMARKS.partial.md instead (BENCHMARKS.md is rewritten only by a whole run, so commit
  * results of full runs).
@@ -26,6 +27,7 @@ import { cwlSection } from './cwl.ts';
 import { formatsSection } from './formats.ts';
 import { omicsReferenceSection } from './omics-reference.ts';
 import { omicsRunSection } from './omics-run.ts';
+import { omicsImportSection } from './omics-import.ts';
 import { auditCpuTable, measureAuditCpu } from './audit-cpu.ts';
 import { load, percentile, postJson, signJsonRequest, spawnServer, type LoadResult } from './lib.ts';
 import {
@@ -206,6 +208,7 @@ async function main() {
     ...(only === undefined || only === 'formats' ? await formatsSection() : []),
     ...(only === undefined || only === 'omics-reference' ? await omicsReferenceSection() : []),
     ...(only === undefined || only === 'omics-run' ? await omicsRunSection() : []),
+    ...(only === undefined || only === 'omics-import' ? await omicsImportSection() : []),
   ];
   const lines = [
     '# Benchmarks',
