@@ -135,6 +135,18 @@ describe('healthtrail omics upload and download', () => {
     assert.equal(none.stdout.trimEnd().split('\n').length, 2, 'a header and a rule, no rows');
   });
 
+  it('a FASTQ the server cannot read ends UPLOAD_FAILED: exit 1 with the read set\'s message', async () => {
+    const source = join(dir, 'corrupt.fastq');
+    writeFileSync(source, '@read1\nACGT\n+\nIIII\nthis is not a FASTQ record\n');
+    const up = await runCli(['omics', 'upload', source, '--sequence-store-id', storeId, '--subject-id', 's', '--sample-id', 's', '--name', 'corrupt'], env);
+    assert.equal(up.status, 1, up.stderr);
+    const message = /^healthtrail: UPLOAD_FAILED: read set (\d+): (.+)$/m.exec(up.stderr);
+    assert.ok(message, up.stderr);
+    assert.equal(field(up.stdout, 'Status'), 'UPLOAD_FAILED');
+    const meta = await omics.send(new GetReadSetMetadataCommand({ sequenceStoreId: storeId, id: message[1]! }));
+    assert.equal(message[2], meta.statusMessage);
+  });
+
   it('an unknown sequence store exits 1 with the service\'s error and uploads nothing', async () => {
     const source = join(dir, 'tiny.fastq');
     writeFileSync(source, '@r\nACGT\n+\nIIII\n');
