@@ -312,11 +312,16 @@ describe('HealthOmics variant stores and imports', { skip }, () => {
     const json = cli('--store', 'cohort_one', '--output', 'json', "SELECT sampleid, calls FROM cohort_one WHERE contigname = '20' AND start = 76961 ORDER BY sampleid");
     assert.equal(json.status, 0, json.stderr);
     assert.deepEqual(JSON.parse(json.stdout), [{ sampleid: 'NA00001', calls: '[0,1]' }, { sampleid: 'NA00002', calls: '[1,1]' }, { sampleid: 'NA00003', calls: '[1,1]' }]);
+    const help = cli('--help');
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^Usage: healthtrail omics query \[options\] <sql>/);
+    assert.match(help.stdout, /^Examples:$/m);
+    assert.match(help.stdout, /\$ healthtrail omics query --store my_variants /);
     // The CLI exits 2 with the refusal; the other statements go through the same function (the CLI starts slowly).
-    const refused = cli('--store', 'cohort_one', 'DELETE FROM omics_variants');
+    const refused = cli('--store', 'cohort_one', 'DELETE FROM omics_variant_rows');
     assert.equal(refused.status, 2, refused.stdout);
     assert.match(refused.stderr, /only a single read-only SELECT/);
-    for (const sql of ["UPDATE omics_variant_stores SET name = 'x'", 'SELECT 1; DELETE FROM omics_variants',
+    for (const sql of ["UPDATE omics_variant_stores SET name = 'x'", 'SELECT 1; DELETE FROM omics_variant_rows',
       'CREATE TEMP TABLE t (a)', 'PRAGMA writable_schema = 1', `ATTACH DATABASE '${join(tmp.dir, 'x.db')}' AS x`, 'DROP VIEW cohort_one']) {
       assert.throws(() => query('cohort_one', sql), (e: Error) => e.name === 'Error' && e.constructor.name === 'QueryRefused', sql);
     }

@@ -93,7 +93,7 @@ async function importItem(deps: OmicsDeps, job: VariantJobRow, store: VariantSto
   const jobs = new VariantImportTable(deps.db);
   deps.db.transaction(() => jobs.setItem(item.item_key, { status: 'IN_PROGRESS', attempts: item.attempts + 1, status_message: null }));
   const records = new VcfRecords(contigLength, job.annotation_fields ? JSON.parse(job.annotation_fields) as Record<string, string> : {});
-  const insert = deps.db.stmt(`INSERT INTO omics_variants (store_id, item_key, contigname, start, "end", names, referenceallele,
+  const insert = deps.db.stmt(`INSERT INTO omics_variant_rows (store_key, item_key, contigname, start, "end", names, referenceallele,
     alternatealleles, qual, filters, attributes, annotations, format, samples) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   let count = 0;
   let bytes = 0;
@@ -123,7 +123,7 @@ async function importItem(deps: OmicsDeps, job: VariantJobRow, store: VariantSto
         if (jobs.byId(job.id)?.status === 'CANCELLED') return 'cancelled';
         deps.db.transaction(() => {
           for (const r of rows) {
-            insert.run(store.id, item.item_key, r.contigname, r.start, r.end, r.names, r.referenceallele, JSON.stringify(r.alternatealleles),
+            insert.run(store.store_key, item.item_key, r.contigname, r.start, r.end, r.names, r.referenceallele, JSON.stringify(r.alternatealleles),
               r.qual, r.filters, r.attributes, r.annotations, r.format, r.samples);
           }
         });

@@ -53,14 +53,14 @@ export function variantStoreHandlers(tags: OmicsTagStore, wake: () => void): Rec
       if (stores.byName(ctx.accountId, ctx.region, name)) throw new AwsError('ConflictException', `A variant store named ${name} already exists.`);
       const sse = input.sseConfig as { type: string; keyArn?: string } | undefined;
       const now = ctx.now.toISOString();
-      const row: VariantStoreRow = {
+      const row: Omit<VariantStoreRow, 'store_key'> = {
         id: ctx.ids.uuid(), account_id: ctx.accountId, region: ctx.region, name, reference_arn: referenceArn,
         description: (input.description as string | undefined) ?? '', sse_type: sse?.type ?? 'KMS', sse_key_arn: sse?.keyArn ?? null,
         status: 'CREATING', status_message: '', size_bytes: 0, creation_time: now, update_time: now,
       };
       stores.insert(row);
-      tags.put(storeArnOf(row), input.tags as TagMap | undefined);
-      ctx.resources.push(storeRef(row));
+      tags.put(storeArnOf(row as VariantStoreRow), input.tags as TagMap | undefined);
+      ctx.resources.push(storeRef(row as VariantStoreRow));
       wake();
       return { id: row.id, reference: { referenceArn }, status: row.status, name, creationTime: ctx.now };
     },
@@ -104,7 +104,7 @@ export function variantStoreHandlers(tags: OmicsTagStore, wake: () => void): Rec
       const running = new VariantImportTable(ctx.db).runningInStore(row.id);
       if (running) throw new AwsError('ConflictException', `Variant import job ${running} into ${row.name} is still running; cancel it or wait for it.`);
       const stores = new VariantStoreTable(ctx.db);
-      if (input.force !== true && stores.hasVariants(row.id)) {
+      if (input.force !== true && stores.hasVariants(row.store_key)) {
         throw new AwsError('ConflictException', `The variant store ${row.name} holds imported variants; delete it with force=true.`);
       }
       stores.setStatus(row.id, 'DELETING', ctx.now.toISOString());

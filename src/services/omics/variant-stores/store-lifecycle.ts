@@ -25,7 +25,7 @@ export function variantStoreLifecycle(deps: OmicsDeps): OmicsJobKind {
       if (row.status !== 'DELETING') return;
       for (;;) {
         if (signal.aborted) return;
-        const removed = deps.db.transaction(() => deleteVariantRows(deps, 'store_id = ?', id, DELETE_BATCH));
+        const removed = deps.db.transaction(() => deleteVariantRows(deps, 'store_key = ?', row.store_key, DELETE_BATCH));
         if (removed < DELETE_BATCH) break;
         await new Promise((r) => setImmediate(r));
       }
@@ -35,7 +35,7 @@ export function variantStoreLifecycle(deps: OmicsDeps): OmicsJobKind {
 }
 
 /** Deletes up to `limit` variant rows matching `where` (one column = ?); returns how many. */
-export function deleteVariantRows(deps: Pick<OmicsDeps, 'db'>, where: 'store_id = ?' | 'item_key = ?', value: unknown, limit: number): number {
-  return deps.db.stmt(`DELETE FROM omics_variants WHERE rowid IN (SELECT rowid FROM omics_variants WHERE ${where} LIMIT ?)`)
+export function deleteVariantRows(deps: Pick<OmicsDeps, 'db'>, where: 'store_key = ?' | 'item_key = ?', value: unknown, limit: number): number {
+  return deps.db.stmt(`DELETE FROM omics_variant_rows WHERE rowid IN (SELECT rowid FROM omics_variant_rows WHERE ${where} LIMIT ?)`)
     .run(value, limit).changes;
 }

@@ -16,6 +16,8 @@ export interface VariantStoreRow {
   size_bytes: number;
   creation_time: string;
   update_time: string;
+  /** The store's small integer key in omics_variant_rows (migration 166). */
+  store_key: number;
 }
 
 export const storeArnOf = (row: VariantStoreRow) => variantStoreArn(row.region, row.account_id, row.name);
@@ -32,10 +34,11 @@ export class VariantStoreTable {
     return this.db.stmt('SELECT * FROM omics_variant_stores WHERE id = ?').get(id) as VariantStoreRow | undefined;
   }
 
-  insert(row: VariantStoreRow): void {
+  insert(row: Omit<VariantStoreRow, 'store_key'>): void {
     this.db.stmt(`INSERT INTO omics_variant_stores (id, account_id, region, name, reference_arn, description, sse_type, sse_key_arn,
-      status, status_message, size_bytes, creation_time, update_time) VALUES (@id, @account_id, @region, @name, @reference_arn,
-      @description, @sse_type, @sse_key_arn, @status, @status_message, @size_bytes, @creation_time, @update_time)`).run(row);
+      status, status_message, size_bytes, creation_time, update_time, store_key) VALUES (@id, @account_id, @region, @name, @reference_arn,
+      @description, @sse_type, @sse_key_arn, @status, @status_message, @size_bytes, @creation_time, @update_time,
+      (SELECT coalesce(max(store_key), 0) + 1 FROM omics_variant_stores))`).run(row);
   }
 
   setStatus(id: string, status: string, now: string): void {
@@ -61,8 +64,8 @@ export class VariantStoreTable {
   }
 
   /** Whether any variant row (of any item, finished or not) is in the store. */
-  hasVariants(id: string): boolean {
-    return this.db.stmt('SELECT 1 FROM omics_variants WHERE store_id = ? LIMIT 1').get(id) !== undefined;
+  hasVariants(storeKey: number): boolean {
+    return this.db.stmt('SELECT 1 FROM omics_variant_rows WHERE store_key = ? LIMIT 1').get(storeKey) !== undefined;
   }
 }
 

@@ -30,13 +30,13 @@ export function queryVariantStore(dbFile: string, target: StoreQueryTarget, sqlT
     const params: string[] = [target.storeName];
     if (target.accountId) { where.push('account_id = ?'); params.push(target.accountId); }
     if (target.region) { where.push('region = ?'); params.push(target.region); }
-    const stores = sql.prepare(`SELECT id, account_id, region, status FROM omics_variant_stores WHERE ${where.join(' AND ')}`)
-      .all(...params) as { id: string; account_id: string; region: string; status: string }[];
+    const stores = sql.prepare(`SELECT store_key, account_id, region, status FROM omics_variant_stores WHERE ${where.join(' AND ')}`)
+      .all(...params) as { store_key: number; account_id: string; region: string; status: string }[];
     if (stores.length === 0) throw new QueryRefused(`no variant store named ${target.storeName}${target.accountId ? ` in account ${target.accountId}` : ''}${target.region ? ` in ${target.region}` : ''}`);
     if (stores.length > 1) {
       throw new QueryRefused(`${stores.length} variant stores are named ${target.storeName} (${stores.map((s) => `${s.account_id}/${s.region}`).join(', ')}): name one with --account-id and --region`);
     }
-    createVariantView(sql, target.storeName, stores[0]!.id);
+    createVariantView(sql, target.storeName, stores[0]!.store_key);
     let stmt: Database.Statement;
     try {
       stmt = sql.prepare(sqlText);
