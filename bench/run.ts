@@ -13,7 +13,8 @@
  * and HealthOmics references' (bench/omics-reference.ts): import MB/s, GetReference MB/s, peak RSS.
  * and HealthOmics read-set import end to end (bench/omics-import.ts): FASTQ MB/s, BAM records/s, peak RSS.
  * and HealthOmics variant stores' (bench/omics-variants.ts): VCF import records/s, region query latency.
- * BENCH_ONLY=foundation, BENCH_ONLY=trails, BENCH_ONLY=fhir, BENCH_ONLY=cwl, BENCH_ONLY=formats, BENCH_ONLY=omics-reference, BENCH_ONLY=omics-run, BENCH_ONLY=omics-import or BENCH_ONLY=omics-variants
+ * and read-set bytes (bench/omics-readset.ts): UploadReadSetPart and GetReadSet beside S3's.
+ * BENCH_ONLY=foundation, BENCH_ONLY=trails, BENCH_ONLY=fhir, BENCH_ONLY=cwl, BENCH_ONLY=formats, BENCH_ONLY=omics-reference, BENCH_ONLY=omics-run, BENCH_ONLY=omics-import, BENCH_ONLY=omics-variants or BENCH_ONLY=omics-readset
  * runs one part, written to
  * BENCHMARKS.partial.md instead (BENCHMARKS.md is rewritten only by a whole run, so commit
  * results of full runs).
@@ -30,6 +31,7 @@ import { omicsReferenceSection } from './omics-reference.ts';
 import { omicsRunSection } from './omics-run.ts';
 import { omicsImportSection } from './omics-import.ts';
 import { omicsVariantsSection } from './omics-variants.ts';
+import { omicsReadSetSection } from './omics-readset.ts';
 import { auditCpuTable, measureAuditCpu } from './audit-cpu.ts';
 import { load, percentile, postJson, signJsonRequest, spawnServer, type LoadResult } from './lib.ts';
 import {
@@ -212,6 +214,7 @@ async function main() {
     ...(only === undefined || only === 'omics-run' ? await omicsRunSection() : []),
     ...(only === undefined || only === 'omics-import' ? await omicsImportSection() : []),
     ...(only === undefined || only === 'omics-variants' ? await omicsVariantsSection() : []),
+    ...(only === undefined || only === 'omics-readset' ? await omicsReadSetSection() : []),
   ];
   const lines = [
     '# Benchmarks',

@@ -19,6 +19,8 @@ import {
   UploadReadSetPartCommand, type OmicsServiceException,
 } from '@aws-sdk/client-omics';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { s3Client, s3Records } from '../helpers/s3.ts';
 import { awsCli, clientOptions, hasAwsCli, ROOT, startTestServer, type TestServer } from '../helpers/server.ts';
 import { omicsClient } from '../helpers/omics.ts';
 import {
@@ -181,6 +183,22 @@ describe('HealthOmics sequence stores and read-set upload', () => {
     const t = await settledReadSet(c, storeId, cut);
     assert.equal(t.status, 'UPLOAD_FAILED');
     assert.match(t.statusMessage!, /^SOURCE1: /);
+  });
+
+  it('a failed upload is copied to the store\'s fallbackLocation as the caller who completed it', async () => {
+    const c = client();
+    const s3 = s3Client(server);
+    await s3.send(new CreateBucketCommand({ Bucket: 'fallback-bucket' }));
+    const store = await c.send(new CreateSequenceStoreCommand({ name: 'with-fallback', fallbackLocation: 's3://fallback-bucket/failed/' }));
+    const bad = Buffer.from('@r1\nACGT\n+\nIIII\nnot a header\n');
+    const id = await uploadReadSet(c, store.id!, { SOURCE1: bad }, PART, { name: 'falls-back' });
+    const m = await settledReadSet(c, store.id!, id);
+    assert.equal(m.status, 'UPLOAD_FAILED');
+    assert.match(m.statusMessage!, new RegExp(`^SOURCE1: line 5: .*\\(parts copied to s3://fallback-bucket/failed/${id}/SOURCE1\\)$`));
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'fallback-bucket', Key: `failed/${id}/SOURCE1` }));
+    assert.ok(Buffer.from(await got.Body!.transformToByteArray()).equals(bad));
+    const put = s3Records(server, 'PutObject').find((r) => r.requestParameters?.key === `failed/${id}/SOURCE1`)!;
+    assert.equal(put.userIdentity.invokedBy, 'omics.amazonaws.com');
   });
 
   it('refuses BAM without a reference (ValidationException) and BAM with an unknown one (ResourceNotFoundException)', async () => {

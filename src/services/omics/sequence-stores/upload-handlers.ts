@@ -178,7 +178,7 @@ export function uploadHandlers(deps: OmicsDeps, state: SequenceStorePlaneState):
     }, ctx.now.getTime());
     deps.tags.put(rs.arn, upload.tags);
     completions.add({
-      readSetId, uploadId: upload.id, storeId: upload.storeId,
+      readSetId, uploadId: upload.id, storeId: upload.storeId, principal: ctx.principal,
       parts: parts.map((p) => ({ partSource: p.partSource, partNumber: p.partNumber, partSize: p.partSize, checksum: p.checksum })),
     });
     // The upload is over; its part files stay until processing has joined them.

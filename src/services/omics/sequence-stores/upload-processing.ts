@@ -13,10 +13,13 @@
  * Crash safety: the queue row (omics_read_set_upload_completions) and the read set's status
  * change in one transaction at the end, so a server stopped mid-way finds the read set still
  * PROCESSING_UPLOAD with its queue row and processes it again from the parts (nothing is
- * visible before that transaction: the file key is only recorded in it).
+ * visible before that transaction: the file key is only recorded in it). A failed upload's
+ * sources are first copied to the store's fallbackLocation, if it has one (copyToFallback).
  */
 import { PassThrough, Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
+import { isAwsError } from '../../../core/aws-error.ts';
+import { parseS3Uri } from '../../healthlake/jobs/s3-uri.ts';
 import type { OmicsDeps } from '../deps.ts';
 import { ByteSink } from '../formats/byte-sink.ts';
 import { FormatError } from '../formats/format-error.ts';
@@ -67,8 +70,10 @@ async function processUpload(deps: OmicsDeps, state: SequenceStorePlaneState, re
     const message = err instanceof UploadProblem || err instanceof FormatError ? err.message : 'the upload could not be processed (internal error)';
     if (!(err instanceof UploadProblem || err instanceof FormatError)) deps.log.error({ err, readSetId }, 'processing a read-set upload failed');
     await deps.files.deleteFolder(readSetFolder(rs.storeId, rs.id));
+    const copied = store.fallbackLocation ? await copyToFallback(deps, rs, completion, store.fallbackLocation, signal) : '';
+    if (signal.aborted) return;
     deps.db.transaction(() => {
-      state.readSets.setStatus(rs.id, 'UPLOAD_FAILED', message.slice(0, 127), now());
+      state.readSets.setStatus(rs.id, 'UPLOAD_FAILED', `${message.slice(0, 127)}${copied}`.slice(0, 255), now());
       state.completions.remove(rs.id);
     });
   }
@@ -130,6 +135,35 @@ async function storeAlignmentUpload(deps: OmicsDeps, rs: ReadSet, completion: Up
     etag: { algorithm: `${rs.fileType === 'CRAM' ? 'CRAM' : 'BAM'}_${family}` as ETagAlgorithm, source1: r.etag },
     sequenceInformation: { totalReadCount: r.reads, totalBaseCount: r.bases, ...(rs.generatedFrom ? { generatedFrom: rs.generatedFrom } : {}), alignment: r.alignment },
   };
+}
+
+/**
+ * A failed upload's sources, each joined, written to the store's fallbackLocation as
+ * `<fallbackLocation><readSetId>/SOURCE1` (and `/SOURCE2`). Whose authority: the caller of
+ * CompleteMultipartReadSetUpload's, invoked by omics.amazonaws.com (AWS's forward access, as
+ * CreateWorkflow reads definitionUri): their s3:PutObject is evaluated and the write recorded as
+ * their S3 data event. The server's own access to buckets is for its bookkeeping only, and no
+ * bucket policy could grant the service principal access here. Returns what to add to the
+ * statusMessage.
+ */
+async function copyToFallback(deps: OmicsDeps, rs: ReadSet, c: UploadCompletion, fallback: string, signal: AbortSignal): Promise<string> {
+  if (!c.principal) return '';
+  const { bucket, prefix } = parseS3Uri(fallback);
+  const base = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+  const objects = deps.callerObjects(c.principal, rs.region);
+  const written: string[] = [];
+  try {
+    for (const source of ['SOURCE1', 'SOURCE2'] as PartSource[]) {
+      if (!c.parts.some((p) => p.partSource === source)) continue;
+      const key = `${base}${rs.id}/${source}`;
+      await objects.put(bucket, key, Readable.from(joinedParts(deps, c, source, signal)), 'application/octet-stream');
+      written.push(`s3://${bucket}/${key}`);
+    }
+  } catch (err) {
+    const why = isAwsError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+    return ` (not copied to the fallback location: ${why})`;
+  }
+  return ` (parts copied to ${written.join(', ')})`;
 }
 
 /** The parts of one source, one after another, each checked against the size its upload stored. */

@@ -3,6 +3,7 @@
  * bytes sit in OmicsFiles at uploads/<storeId>/<uploadId>/<SOURCE1|SOURCE2>/<partNumber> until
  * the upload completes (they are then joined into the read set's file) or is aborted.
  */
+import type { Principal } from '../../../core/principal.ts';
 import type { Db } from '../../../storage/db.ts';
 import type { TagMap } from '../tags/tag-store.ts';
 import type { ReadSetFileType } from './read-set-repo.ts';
@@ -136,6 +137,8 @@ export interface UploadCompletion {
   uploadId: string;
   storeId: string;
   parts: { partSource: PartSource; partNumber: number; partSize: number; checksum: string }[];
+  /** Who completed the upload: a failed upload's parts go to the fallback location as them. */
+  principal?: Principal;
 }
 
 /** The processing queue (omics_read_set_upload_completions): one row per PROCESSING_UPLOAD read set. */
@@ -144,15 +147,15 @@ export class UploadCompletionRepo {
 
   add(c: UploadCompletion): void {
     this.db.stmt('INSERT INTO omics_read_set_upload_completions (read_set_id, upload_id, parts) VALUES (?, ?, ?)')
-      .run(c.readSetId, c.uploadId, JSON.stringify({ storeId: c.storeId, parts: c.parts }));
+      .run(c.readSetId, c.uploadId, JSON.stringify({ storeId: c.storeId, parts: c.parts, principal: c.principal }));
   }
 
   get(readSetId: string): UploadCompletion | undefined {
     const row = this.db.stmt('SELECT * FROM omics_read_set_upload_completions WHERE read_set_id = ?').get(readSetId) as
       { read_set_id: string; upload_id: string; parts: string } | undefined;
     if (!row) return undefined;
-    const parsed = JSON.parse(row.parts) as Pick<UploadCompletion, 'storeId' | 'parts'>;
-    return { readSetId: row.read_set_id, uploadId: row.upload_id, storeId: parsed.storeId, parts: parsed.parts };
+    const parsed = JSON.parse(row.parts) as Pick<UploadCompletion, 'storeId' | 'parts' | 'principal'>;
+    return { readSetId: row.read_set_id, uploadId: row.upload_id, storeId: parsed.storeId, parts: parsed.parts, principal: parsed.principal };
   }
 
   readSetIds(): string[] {
