@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CreateReferenceStoreCommand, StartReferenceImportJobCommand, type OmicsClient } from '@aws-sdk/client-omics';
+import { CreateReferenceStoreCommand, DeleteReferenceCommand, StartReferenceImportJobCommand, type OmicsClient } from '@aws-sdk/client-omics';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { clientOptions, startTestServer, type TestServer } from '../helpers/server.ts';
@@ -71,6 +71,10 @@ describe('HealthOmics direct upload: BAM, CRAM, uBAM', { skip: genomicsSkip || s
     samtools(['index', '-o', join(tmp.dir, 'local.bai'), files.bam]);
     const bai = await downloadReadSet(omics, storeId, id, 'INDEX', m.files!.index!.totalParts!);
     assert.ok(bai.equals(readFileSync(join(tmp.dir, 'local.bai'))));
+    // The reference is in use: DeleteReference refuses.
+    const [, , , , , , refStoreId, , refId] = referenceArn.split(/[:/]/);
+    const e = await omics.send(new DeleteReferenceCommand({ referenceStoreId: refStoreId, id: refId })).then(() => undefined, (err: Error) => err);
+    assert.equal(e?.name, 'ConflictException');
   });
 
   it('a CRAM (decoded against the reference for its ETag) and a uBAM', async () => {
