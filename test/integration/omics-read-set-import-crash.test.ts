@@ -1,7 +1,8 @@
 /**
  * kill -9 during a read-set import, then a restart: the job (left IN_PROGRESS in the database)
  * is run again by the restarted server and completes with the right counts, and at no point is
- * a read set listed before all its files are stored.
+ * a read set listed before all its files are stored; an item the server is killed during twice
+ * fails saying so instead of running at every start.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +11,8 @@ import { appendFileSync, createReadStream, rmSync, statSync, writeFileSync } fro
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import {
-  GetReadSetImportJobCommand, GetReadSetMetadataCommand, ListReadSetsCommand, StartReadSetImportJobCommand, type OmicsClient,
+  GetReadSetImportJobCommand, GetReadSetMetadataCommand, ListReadSetsCommand, ListSequenceStoresCommand, StartReadSetImportJobCommand,
+  type OmicsClient,
 } from '@aws-sdk/client-omics';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -36,12 +38,22 @@ function writeFastq(path: string, reads: number): string {
   return hash.digest('hex');
 }
 
+async function untilItemInProgress(omics: OmicsClient, storeId: string, id: string): Promise<void> {
+  for (;;) {
+    const job = await omics.send(new GetReadSetImportJobCommand({ sequenceStoreId: storeId, id }));
+    assert.notEqual(job.status, 'COMPLETED', 'the import finished before it could be interrupted: make the input larger');
+    if (job.sources![0]!.status === 'IN_PROGRESS') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('HealthOmics read-set import: kill -9 mid-import, then restart', () => {
   const dataDir = tempDataDir();
   const input = join(dataDir, 'big.fq');
   const READS = 600_000;
   let child: ChildProcess | undefined;
   let md5 = '';
+  let current = '';
 
   before(() => {
     md5 = writeFastq(input, READS);
@@ -63,12 +75,7 @@ describe('HealthOmics read-set import: kill -9 mid-import, then restart', () => 
     const started = await omics.send(new StartReadSetImportJobCommand({ sequenceStoreId: storeId, roleArn, sources: [
       { sourceFiles: { source1: 's3://big-reads/big.fq' }, sourceFileType: 'FASTQ', subjectId: 's', sampleId: 's', name: 'big' }] }));
     // Wait for the item to be under way, then kill the server without warning.
-    for (;;) {
-      const job = await omics.send(new GetReadSetImportJobCommand({ sequenceStoreId: storeId, id: started.id! }));
-      assert.notEqual(job.status, 'COMPLETED', 'the import finished before it could be interrupted: make the input larger');
-      if (job.sources![0]!.status === 'IN_PROGRESS') break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await untilItemInProgress(omics, storeId, started.id!);
     const listed = await omics.send(new ListReadSetsCommand({ sequenceStoreId: storeId }));
     assert.deepEqual(listed.readSets, [], 'a read set is listed while its import is in progress');
     child.kill('SIGKILL');
@@ -76,6 +83,7 @@ describe('HealthOmics read-set import: kill -9 mid-import, then restart', () => 
 
     const second = await spawnServer(join(dataDir, 'server'));
     child = second.child;
+    current = second.url;
     omics = omicsClient(second);
     const job = await waitImport(omics, storeId, started.id!);
     assert.equal(job.status, 'COMPLETED', JSON.stringify(job));
@@ -88,4 +96,33 @@ describe('HealthOmics read-set import: kill -9 mid-import, then restart', () => 
     assert.equal(meta.sequenceInformation!.totalBaseCount, READS * 150);
     assert.equal(meta.etag!.source1, md5);
   });
+
+  it('fails an item the server was killed during twice, saying so, and shows no read set for it', async () => {
+    let omics = omicsClient({ url: (await restartedUrl()) });
+    const storeId = (await omics.send(new ListSequenceStoresCommand({}))).sequenceStores![0]!.id!;
+    const roleArn = 'arn:aws:iam::123456789012:role/OmicsJobRole';
+    const started = await omics.send(new StartReadSetImportJobCommand({ sequenceStoreId: storeId, roleArn, sources: [
+      { sourceFiles: { source1: 's3://big-reads/big.fq' }, sourceFileType: 'FASTQ', subjectId: 's', sampleId: 's', name: 'twice' }] }));
+    for (let kill = 0; kill < 2; kill++) {
+      await untilItemInProgress(omics, storeId, started.id!);
+      child!.kill('SIGKILL');
+      await new Promise((r) => child!.once('exit', r));
+      omics = omicsClient({ url: await restartedUrl() });
+    }
+    const job = await waitImport(omics, storeId, started.id!);
+    assert.equal(job.status, 'FAILED');
+    assert.match(job.sources![0]!.statusMessage!, /^The server stopped 2 times while this item was in progress/);
+    assert.equal(job.sources![0]!.readSetId, undefined);
+    const readSets = (await omics.send(new ListReadSetsCommand({ sequenceStoreId: storeId }))).readSets!;
+    assert.equal(readSets.length, 1, 'only the first test\'s read set');
+  });
+
+  /** Starts the server again on the same data directory (the previous one must be stopped). */
+  async function restartedUrl(): Promise<string> {
+    if (child && child.exitCode === null && child.signalCode === null) return current;
+    const next = await spawnServer(join(dataDir, 'server'));
+    child = next.child;
+    current = next.url;
+    return current;
+  }
 });

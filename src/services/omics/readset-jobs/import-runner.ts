@@ -86,3 +86,12 @@ export function importItem(d: ReadSetJobsDeps) {
 async function clear(d: ReadSetJobsDeps, keyOf: (file: ReadSetFileName) => string): Promise<void> {
   for (const f of FILES) await d.omics.files.delete(keyOf(f));
 }
+
+/** An import item given up after interruptions: the files its attempts stored go. */
+export function abandonImportItem(d: ReadSetJobsDeps) {
+  return async (job: { storeId: string }, item: { source: Record<string, unknown>; readSetId: string | null }): Promise<void> => {
+    if (!item.readSetId) return;
+    const type = (item.source as unknown as ImportSource).sourceFileType as ReadSetFileType;
+    await clear(d, (file) => readSetFileKey(job.storeId, item.readSetId!, file, type)).catch(() => undefined);
+  };
+}

@@ -7,7 +7,9 @@
  *
  * State lives only in the database. A server stopping (signal aborted) or killed mid-item leaves
  * the job and that item IN_PROGRESS: the worker lists the job again at start-up and the item is
- * run again from its start (the kind's runItem clears what the interrupted attempt left).
+ * run again from its start (the kind's runItem clears what the interrupted attempt left); an
+ * item interrupted MAX_ATTEMPTS times fails saying so (so a file that brings the server down
+ * cannot do it at every start).
  */
 import { isAwsError } from '../../../core/aws-error.ts';
 import { ServiceRoleRefused } from '../../shared/service-role.ts';
@@ -38,8 +40,13 @@ export interface ReadSetJobKindSpec {
   /** Called before the item is marked IN_PROGRESS: an id the item keeps across restarts. */
   prepareItem?(job: ReadSetJobRow, item: ReadSetJobItemRow): string | undefined;
   runItem(ctx: ItemContext): Promise<ItemOutcome>;
+  /** Clears what an item given up after interruptions left behind (an import's stored files). */
+  abandonItem?(job: ReadSetJobRow, item: ReadSetJobItemRow): Promise<void>;
   concurrency?: number;
 }
+
+/** Starts of one item: an item interrupted (server stopped) this often fails instead of running again. */
+const MAX_ATTEMPTS = 2;
 
 /** The job stopped because the server is closing: it stays IN_PROGRESS and resumes. */
 class Stopped extends Error {}
@@ -82,19 +89,32 @@ async function runJob(deps: OmicsDeps, jobs: ReadSetJobStore, spec: ReadSetJobKi
   for (const item of jobs.items(job.jobId)) {
     if (item.status === 'FINISHED' || item.status === 'FAILED') continue;
     if (signal.aborted) throw new Stopped();
+    if (item.status === 'IN_PROGRESS' && item.attempts >= MAX_ATTEMPTS) {
+      await deps.db.batched(() => jobs.setItem(job.jobId, item.position, 'FAILED',
+        `The server stopped ${item.attempts} times while this item was in progress; it is not tried again.`));
+      await spec.abandonItem?.(job, item);
+      continue;
+    }
     const pending = spec.prepareItem?.(job, item);
-    await deps.db.batched(() => jobs.setItem(job.jobId, item.position, 'IN_PROGRESS', null, pending));
+    await deps.db.batched(() => jobs.startItem(job.jobId, item.position, pending));
     const current = { ...item, status: 'IN_PROGRESS' as const, readSetId: pending ?? item.readSetId };
     let outcome: ItemOutcome;
     try {
       outcome = await spec.runItem({ job, item: current, objects, signal });
     } catch (e) {
-      if (signal.aborted) throw new Stopped();
+      if (signal.aborted) {
+        deps.db.transaction(() => jobs.setItem(job.jobId, item.position, 'NOT_STARTED', null));
+        throw new Stopped();
+      }
       outcome = { ok: false, message: itemFailure(e) };
       if (!isAwsError(e)) deps.log.error({ err: e, jobId: job.jobId, position: item.position }, 'a read-set job item failed unexpectedly');
     }
-    // Stopped mid-item: the item stays IN_PROGRESS and runs again when the server starts.
-    if (signal.aborted) throw new Stopped();
+    // Stopped mid-item by a closing server: the item runs again from its start at the next
+    // start, and this attempt does not count against it (only a crash leaves it IN_PROGRESS).
+    if (signal.aborted) {
+      deps.db.transaction(() => jobs.setItem(job.jobId, item.position, 'NOT_STARTED', null));
+      throw new Stopped();
+    }
     await deps.db.batched(() => {
       if (outcome.ok) {
         outcome.commit?.();

@@ -30,6 +30,8 @@ export interface ReadSetJobItemRow {
   status: ReadSetJobItemStatus;
   statusMessage: string | null;
   readSetId: string | null;
+  /** Times the item has been started (IN_PROGRESS). */
+  attempts: number;
 }
 
 export interface JobListFilter {
@@ -66,7 +68,7 @@ export class ReadSetJobStore {
   }
 
   items(jobId: string): ReadSetJobItemRow[] {
-    const rows = this.db.stmt(`SELECT position, source, status, status_message AS statusMessage, read_set_id AS readSetId
+    const rows = this.db.stmt(`SELECT position, source, status, status_message AS statusMessage, read_set_id AS readSetId, attempts
       FROM omics_readset_job_items WHERE job_id = ? ORDER BY position`).all(jobId) as (Omit<ReadSetJobItemRow, 'source'> & { source: string })[];
     return rows.map((r) => ({ ...r, source: JSON.parse(r.source) as Record<string, unknown> }));
   }
@@ -101,6 +103,12 @@ export class ReadSetJobStore {
   finish(jobId: string, status: ReadSetJobStatus, message: string | null, at: number): void {
     this.db.stmt('UPDATE omics_readset_jobs SET status = ?, status_message = ?, completion_time = ? WHERE job_id = ?')
       .run(status, message === null ? null : statusMessage(message), at, jobId);
+  }
+
+  /** Marks the item IN_PROGRESS, counting the attempt; `readSetId` is kept when undefined. */
+  startItem(jobId: string, position: number, readSetId: string | undefined): void {
+    this.db.stmt(`UPDATE omics_readset_job_items SET status = 'IN_PROGRESS', status_message = NULL, attempts = attempts + 1,
+      read_set_id = coalesce(?, read_set_id) WHERE job_id = ? AND position = ?`).run(readSetId ?? null, jobId, position);
   }
 
   setItem(jobId: string, position: number, status: ReadSetJobItemStatus, message: string | null, readSetId?: string | null): void {

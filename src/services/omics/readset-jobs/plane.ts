@@ -13,7 +13,7 @@ import { activationItem } from './activation-runner.ts';
 import { archiveClock } from './archive-clock.ts';
 import { exportItem } from './export-runner.ts';
 import { readSetJobHandlers } from './handlers.ts';
-import { importItem } from './import-runner.ts';
+import { abandonImportItem, importItem } from './import-runner.ts';
 import { readSetJobKind } from './job-runner.ts';
 import { ReadSetJobStore } from './job-store.ts';
 import type { ReadSetJobsDeps } from './readset-jobs-deps.ts';
@@ -30,7 +30,7 @@ export function createReadSetJobsPlane(omics: OmicsDeps): OmicsPlane {
     omics, stores: new SequenceStoreRepo(omics.db), readSets: new ReadSetRepo(omics.db), jobs: new ReadSetJobStore(omics.db),
   };
   omics.jobs.register(readSetJobKind(omics, d.jobs, {
-    name: 'ReadSetImport', kind: 'IMPORT', runItem: importItem(d),
+    name: 'ReadSetImport', kind: 'IMPORT', runItem: importItem(d), abandonItem: abandonImportItem(d),
     sessionName: (job) => `HealthOmics-ReadSetImport-${job.jobId}`,
     // The read set's id is chosen once: an interrupted item clears and reuses its folder.
     prepareItem: (_job, item) => item.readSetId ?? storageId(omics.ids),
