@@ -2,7 +2,9 @@
  * A reference import survives kill -9: the server is killed while a ~90 MiB FASTA is being
  * imported (its source IN_PROGRESS, no reference visible yet), restarted on the same data
  * directory, and the job resumes — the source starts over, its partial files are removed — and
- * completes with exactly one reference whose md5 and bytes are the file's.
+ * completes with exactly one reference whose md5 and bytes are the file's. A source the server
+ * stopped during twice (the state two crashes leave, written to the database as they leave it)
+ * is failed with a message saying so, its partial files removed.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +21,7 @@ import {
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { spawnServer } from '../helpers/server-process.ts';
-import { clientOptions } from '../helpers/server.ts';
+import { clientOptions, startTestServer } from '../helpers/server.ts';
 import { createOmicsRole, omicsClient } from '../helpers/omics.ts';
 import { referencePart, waitReferenceImport, writeGeneratedFasta } from '../helpers/omics-references.ts';
 import { s3Client } from '../helpers/s3.ts';
@@ -91,5 +93,32 @@ describe('HealthOmics reference import and kill -9', () => {
     // The interrupted attempt's files are gone: one reference folder remains.
     const folder = join(dataDir, 's3', '.omics-files', 'referenceStore', storeId);
     if (existsSync(folder)) assert.deepEqual(readdirSync(folder), [referenceId]);
+  });
+
+  it('fails a source interrupted twice, saying so, and removes its partial files', async () => {
+    const server = await startTestServer();
+    try {
+      const omics = omicsClient(server);
+      const role = await createOmicsRole(new IAMClient(clientOptions(server)));
+      const storeId = (await omics.send(new CreateReferenceStoreCommand({ name: 'twice' }))).id!;
+      // What two crashes mid-source leave: the job and its source IN_PROGRESS, two attempts, partial files.
+      const jobId = '5555555555';
+      const partial = `referenceStore/${storeId}/4444444444/source.fasta`;
+      await server.s3.store.put('.omics-files', partial, Buffer.from('>chr1\nACGT'), { userMetadata: {} });
+      server.db.transaction(() => {
+        server.db.sql.prepare(`INSERT INTO omics_reference_import_jobs (id, store_id, account_id, region, role_arn, status, creation_time)
+          VALUES (?, ?, '123456789012', 'us-east-1', ?, 'IN_PROGRESS', ?)`).run(jobId, storeId, role, new Date().toISOString());
+        server.db.sql.prepare(`INSERT INTO omics_reference_import_sources (job_id, ordinal, source_file, name, status, reference_id, attempts)
+          VALUES (?, 0, 's3://nowhere/big.fa', 'twice-interrupted', 'IN_PROGRESS', '4444444444', 2)`).run(jobId);
+      });
+      const done = await waitReferenceImport(omics, storeId, jobId);
+      assert.equal(done.status, 'FAILED');
+      assert.equal(done.sources![0]!.status, 'FAILED');
+      assert.equal(done.sources![0]!.statusMessage, 's3://nowhere/big.fa: the server stopped during this import 2 times; not retried');
+      assert.equal(await server.s3.store.head('.omics-files', partial), undefined);
+      assert.deepEqual((await omics.send(new ListReferencesCommand({ referenceStoreId: storeId }))).references, []);
+    } finally {
+      await server.stop();
+    }
   });
 });
