@@ -19,11 +19,13 @@ import { RunGroupStore } from './run-group-store.ts';
 import { RunExecutor } from './run-executor.ts';
 import { runHandlers } from './run-handlers.ts';
 import { runGroupHandlers } from './run-group-handlers.ts';
+import { batchExists, batchHandlers } from './batch-handlers.ts';
 
 const WORKFLOW_OPS = new Set(['GetWorkflow', 'UpdateWorkflow', 'DeleteWorkflow', 'CreateWorkflowVersion', 'ListWorkflowVersions']);
 const VERSION_OPS = new Set(['GetWorkflowVersion', 'UpdateWorkflowVersion', 'DeleteWorkflowVersion']);
 const RUN_OPS = new Set(['GetRun', 'CancelRun', 'DeleteRun', 'ListRunTasks', 'GetRunTask']);
 const RUN_GROUP_OPS = new Set(['GetRunGroup', 'UpdateRunGroup', 'DeleteRunGroup']);
+const BATCH_OPS = new Set(['GetBatch', 'ListRunsInBatch', 'CancelRunBatch', 'DeleteRunBatch', 'DeleteBatch']);
 
 export function createWorkflowsPlane(deps: OmicsDeps): OmicsPlane {
   const workflows = new WorkflowStore(deps.db);
@@ -39,12 +41,13 @@ export function createWorkflowsPlane(deps: OmicsDeps): OmicsPlane {
   const executor = new RunExecutor(deps, workflows, runs, groups, engines);
   executor.register();
   const rh = runHandlers({ deps, workflows, runs, groups, cancel: (uuid) => executor.cancel(uuid) });
+  const bh = batchHandlers(deps, runs, rh.startRun, (uuid) => executor.cancel(uuid));
 
   const arn = (ctx: CallContext, resource: string) => omicsArn(ctx.region, ctx.accountId, resource);
 
   return {
-    handlers: { ...wf.handlers, ...rh.handlers, ...runGroupHandlers(deps, groups, runs) },
-    stagedHandlers: { ...wf.stagedHandlers, ...rh.stagedHandlers },
+    handlers: { ...wf.handlers, ...rh.handlers, ...runGroupHandlers(deps, groups, runs), ...bh.handlers },
+    stagedHandlers: { ...wf.stagedHandlers, ...rh.stagedHandlers, ...bh.stagedHandlers },
     resourceArns(ctx: CallContext, operation: string, input: Params): string[] | undefined {
       if (operation === 'CreateWorkflow') return [arn(ctx, 'workflow/*')];
       if (operation === 'ListWorkflows') return ['*'];
@@ -60,15 +63,23 @@ export function createWorkflowsPlane(deps: OmicsDeps): OmicsPlane {
       if (RUN_OPS.has(operation)) return [arn(ctx, `run/${String(input.id)}`)];
       if (operation === 'CreateRunGroup') return [arn(ctx, 'runGroup/*')];
       if (RUN_GROUP_OPS.has(operation)) return [arn(ctx, `runGroup/${String(input.id)}`)];
-      if (operation === 'ListRuns' || operation === 'ListRunGroups') return ['*'];
+      if (operation === 'StartRunBatch') return [arn(ctx, 'runBatch/*')];
+      if (BATCH_OPS.has(operation)) return [arn(ctx, `runBatch/${String(input.batchId)}`)];
+      if (operation === 'ListRuns' || operation === 'ListRunGroups' || operation === 'ListBatch') return ['*'];
       return undefined;
     },
-    passedRole: (operation, input) => (operation === 'StartRun' && typeof input.roleArn === 'string' ? input.roleArn : undefined),
+    passedRole(operation, input) {
+      if (operation === 'StartRun' && typeof input.roleArn === 'string') return input.roleArn;
+      const defaults = input.defaultRunSetting as { roleArn?: unknown } | undefined;
+      if (operation === 'StartRunBatch' && typeof defaults?.roleArn === 'string') return defaults.roleArn;
+      return undefined;
+    },
     registerResources(resources) {
       resources.register('workflow', (ctx, parsed) => workflows.get(parsed.accountId, parsed.ids[0]!) !== undefined && parsed.accountId === ctx.accountId);
       resources.register('workflowVersion', (ctx, parsed) =>
         parsed.accountId === ctx.accountId && workflows.get(parsed.accountId, parsed.ids[0]!, parsed.ids[1]!) !== undefined && parsed.ids[1] !== '');
       resources.register('run', (ctx, parsed) => parsed.accountId === ctx.accountId && runs.get(parsed.accountId, parsed.ids[0]!) !== undefined);
+      resources.register('runBatch', (ctx, parsed) => parsed.accountId === ctx.accountId && batchExists(deps.db, parsed.accountId, parsed.ids[0]!));
       resources.register('runGroup', (ctx, parsed) => parsed.accountId === ctx.accountId && groups.get(parsed.accountId, parsed.ids[0]!) !== undefined);
     },
   };

@@ -46,7 +46,9 @@ export interface RunHandlerDeps {
   cancel(runUuid: string): Promise<void>;
 }
 
-export function runHandlers(p: RunHandlerDeps): { handlers: Record<string, Handler>; stagedHandlers: Record<string, StagedHandler> } {
+export type StartRunCore = (ctx: CallContext, input: Params, batchId?: string) => Params;
+
+export function runHandlers(p: RunHandlerDeps): { handlers: Record<string, Handler>; stagedHandlers: Record<string, StagedHandler>; startRun: StartRunCore } {
   const { deps, workflows, runs, groups } = p;
 
   const run = (ctx: CallContext, id: string): RunRow => {
@@ -67,7 +69,7 @@ export function runHandlers(p: RunHandlerDeps): { handlers: Record<string, Handl
     return row;
   };
 
-  const StartRun: Handler = (ctx, input) => {
+  const StartRun = (ctx: CallContext, input: Params, batchId?: string): Params => {
     const earlier = runs.byRequest(ctx.accountId, input.requestId as string);
     if (earlier) return startOutput(ctx, earlier);
     // A rerun (runId) takes what the request leaves out from the run it names.
@@ -107,7 +109,7 @@ export function runHandlers(p: RunHandlerDeps): { handlers: Record<string, Handl
       storage_capacity: (input.storageCapacity as number | undefined) ?? definition.storage_capacity ?? null,
       retention_mode: (input.retentionMode as string | undefined) ?? 'RETAIN', cache_id: null, cache_behavior: null,
       started_by: ctx.principal.arn, status: 'PENDING', status_message: null, failure_reason: null, process_group: null, cancel_requested: 0,
-      cpus: 0, gpus: 0, creation_time: ctx.now.toISOString(), start_time: null, stop_time: null,
+      cpus: 0, gpus: 0, creation_time: ctx.now.toISOString(), start_time: null, stop_time: null, batch_id: batchId ?? null,
     };
     runs.insert(row);
     deps.tags.put(row.arn, input.tags as Record<string, string> | undefined);
@@ -125,7 +127,7 @@ export function runHandlers(p: RunHandlerDeps): { handlers: Record<string, Handl
   const getRun = (row: RunRow): Params => {
     const definition = workflows.byUuid(row.workflow_uuid);
     return defined({
-      arn: row.arn, id: row.id, status: row.status, workflowId: row.workflow_id, workflowType: row.workflow_type, name: row.name,
+      arn: row.arn, id: row.id, batchId: row.batch_id, status: row.status, workflowId: row.workflow_id, workflowType: row.workflow_type, name: row.name,
       roleArn: row.role_arn, runGroupId: row.run_group_id, priority: row.priority, digest: definition?.digest,
       parameters: row.parameters === null ? undefined : JSON.parse(row.parameters), storageCapacity: row.storage_capacity,
       storageType: row.storage_type, outputUri: row.output_uri, logLevel: row.log_level, startedBy: row.started_by,
@@ -154,11 +156,10 @@ export function runHandlers(p: RunHandlerDeps): { handlers: Record<string, Handl
       return getRun(run(ctx, input.id as string));
     },
     ListRuns(ctx, input) {
-      // No run batches exist here, so no run is in one.
-      if (input.batchId !== undefined) return { items: [] };
       const max = maxResultsOf(input);
       const rows = runs.list(ctx.accountId, decodeToken(input.startingToken), max + 1, {
         name: input.name as string | undefined, runGroupId: input.runGroupId as string | undefined, status: input.status as string | undefined,
+        batchId: input.batchId as string | undefined,
       });
       return page(rows, max, (r) => `${r.creation_time}|${r.id}`, (r) => defined({
         arn: r.arn, id: r.id, status: r.status, workflowId: r.workflow_id, name: r.name, priority: r.priority, storageCapacity: r.storage_capacity,
@@ -227,7 +228,7 @@ export function runHandlers(p: RunHandlerDeps): { handlers: Record<string, Handl
     },
   };
 
-  return { handlers, stagedHandlers: { StartRun: StartRunStaged, CancelRun } };
+  return { handlers, stagedHandlers: { StartRun: StartRunStaged, CancelRun }, startRun: StartRun };
 }
 
 /** GetRun/GetRunTask's failureReason holds at most 64 characters (the model); statusMessage has it whole. */

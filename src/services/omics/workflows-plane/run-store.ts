@@ -39,6 +39,7 @@ export interface RunRow {
   creation_time: string;
   start_time: string | null;
   stop_time: string | null;
+  batch_id: string | null;
 }
 
 export interface TaskRow {
@@ -62,7 +63,7 @@ const RUN_COLUMNS = [
   'account_id', 'region', 'id', 'uuid', 'arn', 'request_id', 'workflow_id', 'workflow_version_name', 'workflow_uuid', 'workflow_type',
   'name', 'role_arn', 'run_group_id', 'priority', 'parameters', 'output_uri', 'log_level', 'storage_type', 'storage_capacity',
   'retention_mode', 'cache_id', 'cache_behavior', 'started_by', 'status', 'status_message', 'failure_reason', 'process_group',
-  'cancel_requested', 'cpus', 'gpus', 'creation_time', 'start_time', 'stop_time',
+  'cancel_requested', 'cpus', 'gpus', 'creation_time', 'start_time', 'stop_time', 'batch_id',
 ] as const;
 
 export class RunStore {
@@ -89,13 +90,17 @@ export class RunStore {
   }
 
   /** Newest first; the page key is `creation_time|id`. */
-  list(accountId: string, after: string, limit: number, filter: { name?: string; runGroupId?: string; status?: string }): RunRow[] {
+  list(accountId: string, after: string, limit: number, filter: { name?: string; runGroupId?: string; status?: string; batchId?: string }): RunRow[] {
     const [time, id] = after === '' ? ['9999', ''] : after.split('|');
     return this.db.stmt(`SELECT * FROM omics_runs WHERE account_id = @accountId AND (creation_time, id) < (@time, @id)
-      AND (@name IS NULL OR name = @name) AND (@group IS NULL OR run_group_id = @group) AND (@status IS NULL OR status = @status)
+      AND (@name IS NULL OR name = @name) AND (@group IS NULL OR run_group_id = @group) AND (@status IS NULL OR status = @status) AND (@batch IS NULL OR batch_id = @batch)
       ORDER BY creation_time DESC, id DESC LIMIT @limit`).all({
-      accountId, time, id: id ?? '', limit, name: filter.name ?? null, group: filter.runGroupId ?? null, status: filter.status ?? null,
+      accountId, time, id: id ?? '', limit, name: filter.name ?? null, group: filter.runGroupId ?? null, status: filter.status ?? null, batch: filter.batchId ?? null,
     }) as RunRow[];
+  }
+
+  inBatch(accountId: string, batchId: string): RunRow[] {
+    return this.db.stmt('SELECT * FROM omics_runs WHERE account_id = ? AND batch_id = ?').all(accountId, batchId) as RunRow[];
   }
 
   pending(): RunRow[] {
