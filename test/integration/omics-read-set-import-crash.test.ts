@@ -11,9 +11,10 @@ import { appendFileSync, createReadStream, rmSync, statSync, writeFileSync } fro
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import {
-  GetReadSetImportJobCommand, GetReadSetMetadataCommand, ListReadSetsCommand, ListSequenceStoresCommand, StartReadSetImportJobCommand,
+  DeleteSequenceStoreCommand, GetReadSetImportJobCommand, GetReadSetMetadataCommand, ListReadSetsCommand, ListSequenceStoresCommand, StartReadSetImportJobCommand,
   type OmicsClient,
 } from '@aws-sdk/client-omics';
+import Database from 'better-sqlite3';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { clientOptions, tempDataDir } from '../helpers/server.ts';
@@ -115,6 +116,31 @@ describe('HealthOmics read-set import: kill -9 mid-import, then restart', () => 
     assert.equal(job.sources![0]!.readSetId, undefined);
     const readSets = (await omics.send(new ListReadSetsCommand({ sequenceStoreId: storeId }))).readSets!;
     assert.equal(readSets.length, 1, 'only the first test\'s read set');
+  });
+
+  it('fails the item of a store deleted while its import ran, creating no read set', async () => {
+    const omics = omicsClient({ url: await restartedUrl() });
+    const storeId = await createSequenceStore(omics, 'deleted-meanwhile');
+    const started = await omics.send(new StartReadSetImportJobCommand({ sequenceStoreId: storeId, roleArn: 'arn:aws:iam::123456789012:role/OmicsJobRole',
+      sources: [{ sourceFiles: { source1: 's3://big-reads/big.fq' }, sourceFileType: 'FASTQ', subjectId: 's', sampleId: 's' }] }));
+    await untilItemInProgress(omics, storeId, started.id!);
+    await omics.send(new DeleteSequenceStoreCommand({ id: storeId }));
+    // The job's rows outlive the store: read them from the database the restarted server shares.
+    const db = new Database(join(dataDir, 'server', 'healthtrail.db'), { readonly: true });
+    try {
+      for (;;) {
+        const row = db.prepare('SELECT status, status_message AS message FROM omics_readset_job_items WHERE job_id = ?').get(started.id!) as { status: string; message: string };
+        if (row.status === 'FAILED' || row.status === 'FINISHED') {
+          assert.equal(row.status, 'FAILED');
+          assert.match(row.message, new RegExp(`^The sequence store ${storeId} was deleted during the import`));
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal((db.prepare('SELECT count(*) AS n FROM omics_read_sets WHERE store_id = ?').get(storeId) as { n: number }).n, 0);
+    } finally {
+      db.close();
+    }
   });
 
   /** Starts the server again on the same data directory (the previous one must be stopped). */

@@ -71,9 +71,13 @@ export function importItem(d: ReadSetJobsDeps) {
       return {
         ok: true, readSetId,
         commit: () => {
+          // The store may have been deleted while the files were read (it had no read set yet).
+          if (!d.stores.byId(job.storeId)) return `The sequence store ${job.storeId} was deleted during the import.`;
           d.readSets.create(readSet, omics.clock.now().getTime());
           if (source.tags && Object.keys(source.tags).length > 0) omics.tags.put(readSetArn(job.region, job.accountId, job.storeId, readSetId), source.tags);
+          return undefined;
         },
+        undo: () => clear(d, keyOf),
       };
     } catch (e) {
       await clear(d, keyOf).catch(() => undefined);

@@ -21,7 +21,14 @@ import type { ReadSetJobItemRow, ReadSetJobKind, ReadSetJobRow, ReadSetJobStore 
 
 /** What one item came to: FINISHED (with the writes that make its result visible) or FAILED. */
 export type ItemOutcome =
-  | { ok: true; readSetId?: string; commit?: () => void }
+  | {
+    ok: true; readSetId?: string;
+    /** The writes that make the result visible, in the item's closing transaction; a message
+     * instead when they can no longer be made (the store went meanwhile): the item fails. */
+    commit?: () => string | void;
+    /** Undoes what the item did outside the database, when its commit was refused. */
+    undo?: () => Promise<void>;
+  }
   | { ok: false; message: string };
 
 export interface ItemContext {
@@ -115,14 +122,17 @@ async function runJob(deps: OmicsDeps, jobs: ReadSetJobStore, spec: ReadSetJobKi
       deps.db.transaction(() => jobs.setItem(job.jobId, item.position, 'NOT_STARTED', null));
       throw new Stopped();
     }
-    await deps.db.batched(() => {
-      if (outcome.ok) {
-        outcome.commit?.();
-        jobs.setItem(job.jobId, item.position, 'FINISHED', null, outcome.readSetId);
-      } else {
+    const refused = await deps.db.batched(() => {
+      if (!outcome.ok) {
         jobs.setItem(job.jobId, item.position, 'FAILED', outcome.message);
+        return undefined;
       }
+      const refusal = outcome.commit?.();
+      if (refusal) jobs.setItem(job.jobId, item.position, 'FAILED', refusal);
+      else jobs.setItem(job.jobId, item.position, 'FINISHED', null, outcome.readSetId);
+      return refusal || undefined;
     });
+    if (refused && outcome.ok) await outcome.undo?.().catch(() => undefined);
   }
   const items = jobs.items(job.jobId);
   const failed = items.filter((i) => i.status === 'FAILED').length;
