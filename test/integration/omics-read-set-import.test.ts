@@ -228,6 +228,18 @@ describe('HealthOmics read-set import jobs', { skip: genomicsSkip }, () => {
     assert.equal(gets[0]!.eventCategory, 'Data');
   });
 
+  it('a retry with the same clientToken gets the same job; the token with other sources is refused', async () => {
+    const input = { sequenceStoreId: storeId, roleArn, clientToken: 'retry-1', sources: [
+      { sourceFiles: { source1: 's3://reads-in/fastq/r1.fq' }, sourceFileType: 'FASTQ' as const, subjectId: 's', sampleId: 's' }] };
+    const first = await omics.send(new StartReadSetImportJobCommand(input));
+    const again = await omics.send(new StartReadSetImportJobCommand(input));
+    assert.equal(again.id, first.id);
+    assert.equal(again.creationTime!.getTime(), first.creationTime!.getTime());
+    const other = await failure(omics.send(new StartReadSetImportJobCommand({ ...input, sources: [{ ...input.sources[0]!, sampleId: 'other' }] })));
+    assert.equal(other.name, 'ValidationException');
+    assert.equal((await waitImport(omics, storeId, first.id!)).status, 'COMPLETED');
+  });
+
   it('lists import jobs newest first, filtered by status, paged', async () => {
     const all = await omics.send(new ListReadSetImportJobsCommand({ sequenceStoreId: storeId }));
     assert.ok(all.importJobs!.length >= 6);
