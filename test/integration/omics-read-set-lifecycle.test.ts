@@ -96,7 +96,7 @@ describe('HealthOmics read sets: export, archive, activation', { skip: genomicsS
   it('archives a read set left unread for the archive period; GetReadSet and export are refused while ARCHIVED', async () => {
     await untilStatus(omics, storeId, readSetId, 'ARCHIVED');
     await assert.rejects(omics.send(new GetReadSetCommand({ sequenceStoreId: storeId, id: readSetId, partNumber: 1 })),
-      (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name !== 'InternalServerException' && (e.$metadata?.httpStatusCode ?? 500) < 500);
+      (e: Error & { $metadata?: { httpStatusCode?: number } }) => e.name === 'ConflictException' && /ARCHIVED/.test(e.message));
     const started = await omics.send(new StartReadSetExportJobCommand({ sequenceStoreId: storeId, roleArn, destination: 's3://reads-out/archived/', sources: [{ readSetId }] }));
     const job = await waitExport(omics, storeId, started.id!);
     assert.equal(job.status, 'FAILED');
