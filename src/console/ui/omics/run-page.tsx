@@ -2,7 +2,7 @@
  * One run (GetRun, polled while it is moving): status, failure reason, parameters, its tasks
  * (ListRunTasks, polled with it), the run's log, and the selected task with its log.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { formatTime } from '../shell/format.ts';
 import { usePageTitle } from '../shell/page-title.ts';
 import { Link } from '../shell/router.tsx';
@@ -63,6 +63,13 @@ export function RunPage({ runId }: { runId: string }) {
 
 function Tasks({ runId, live, selected, onSelect }: { runId: string; live: boolean; selected: string | null; onSelect: (id: string) => void }) {
   const tasks = useOmicsList<RunTask>('ListRunTasks', { id: runId, maxResults: 100 }, 'items', (t) => live || t.some((x) => isPassing(x.status)), [runId], 'startingToken');
+  // The run's last poll may have seen its tasks before the final ones were recorded: once the
+  // run stops moving, list them once more so the table ends as the run did.
+  const wasLive = useRef(live);
+  useEffect(() => {
+    if (wasLive.current && !live) tasks.reload();
+    wasLive.current = live;
+  }, [live, tasks.reload]);
   return (
     <section className="panel stack" aria-labelledby="tasks-title">
       <div className="panel-header">
