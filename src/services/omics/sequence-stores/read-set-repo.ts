@@ -68,28 +68,9 @@ export interface ReadSet {
   etag?: ReadSetETag;
 }
 
-/** What a creator says about a new read set; the rest (arn, times) follows. */
-export interface NewReadSet {
-  /** A storage id (arns.ts storageId): the caller makes it, so it can name the files first. */
-  id: string;
-  storeId: string;
-  accountId: string;
-  region: string;
-  name: string;
-  description?: string;
-  subjectId: string;
-  sampleId: string;
-  generatedFrom?: string;
-  referenceArn?: string;
-  fileType: ReadSetFileType;
-  status: ReadSetStatus;
-  statusMessage?: string;
-  creationType: ReadSetCreationType;
-  creationJobId?: string;
-  sequenceInformation?: SequenceInformation;
-  files?: ReadSetFiles;
-  etag?: ReadSetETag;
-}
+/** What a creator says about a new read set; the rest (arn, times) follows. `id` is a storage
+ * id (arns.ts storageId) the caller makes, so it can name the files first. */
+export type NewReadSet = Omit<ReadSet, 'arn' | 'creationTime' | 'updateTime' | 'lastAccessTime' | 'files'> & { files?: ReadSetFiles };
 
 /** What processing learned about a read set's content (upload completion, import). */
 export interface ReadSetContent {
