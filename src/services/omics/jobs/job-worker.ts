@@ -4,7 +4,9 @@
  * runnable jobs, up to the kind's concurrency, polling the database (the only state) and woken
  * early when a Start* call queues one. A job found IN_PROGRESS at start-up (the server stopped
  * mid-job) is the kind's to resume or fail with a message saying so: `runnable` lists it again.
- * On close, running jobs see their signal aborted and are awaited.
+ * On close, running jobs see their signal aborted and are awaited. A job whose run throws (an
+ * internal failure, not an end state it recorded) is tried again only after a backoff that
+ * doubles from 1 s to 60 s, so a persistent fault does not spin at the poll rate.
  */
 import type { Logger } from 'pino';
 
@@ -21,10 +23,14 @@ export interface OmicsJobKind {
 }
 
 const POLL_MS = 250;
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 60_000;
 
 export class OmicsJobWorker {
   private readonly kinds: OmicsJobKind[] = [];
   private readonly running = new Map<string, Promise<void>>();
+  /** Jobs whose run threw: when they may run again, and how many times they have thrown. */
+  private readonly backoff = new Map<string, { until: number; failures: number }>();
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private started = false;
@@ -72,9 +78,17 @@ export class OmicsJobWorker {
         if (active >= limit) break;
         const key = `${kind.name}:${id}`;
         if (this.running.has(key)) continue;
+        const waiting = this.backoff.get(key);
+        if (waiting && waiting.until > Date.now()) continue;
         active++;
         const run = kind.run(id, this.abort.signal)
-          .catch((err: unknown) => this.log.error({ err, kind: kind.name, jobId: id }, 'an Omics job ended with an error'))
+          .then(() => { this.backoff.delete(key); })
+          .catch((err: unknown) => {
+            const failures = (waiting?.failures ?? 0) + 1;
+            const delay = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (failures - 1));
+            this.backoff.set(key, { until: Date.now() + delay, failures });
+            this.log.error({ err, kind: kind.name, jobId: id, retryInMs: delay }, 'an Omics job ended with an error');
+          })
           .finally(() => {
             this.running.delete(key);
             this.wake();
