@@ -18,6 +18,7 @@ import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyComm
 import { awsCli, clientOptions, hasAwsCli, startTestServer, type Credentials, type TestServer } from '../helpers/server.ts';
 import { WORKFLOW_LOG_GROUP, runLogStream, taskLogStream } from '../../src/services/logs/workflow-log-names.ts';
 import { MAX_FILTER_SCAN_EVENTS } from '../../src/services/logs/limits.ts';
+import { expectFailure } from '../helpers/failure.ts';
 
 const BASE = 1_765_000_000_000;
 const RUN = '1111111';
@@ -26,14 +27,7 @@ const TASK_A = taskLogStream(RUN, '2222222');
 const TASK_B = taskLogStream(RUN, '3333333');
 const OTHER_RUN = runLogStream('4444444');
 
-async function failure(p: Promise<unknown>): Promise<CloudWatchLogsServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    return e as CloudWatchLogsServiceException;
-  }
-  assert.fail('the call succeeded');
-}
+const failure = expectFailure<CloudWatchLogsServiceException>;
 
 describe('CloudWatch Logs API', () => {
   let server: TestServer;

@@ -24,18 +24,12 @@ import { createOmicsRole, omicsClient } from '../helpers/omics.ts';
 import { s3Client, s3Records } from '../helpers/s3.ts';
 import { GENOMICS, genomicsSkip } from '../services/omics/formats/testdata.ts';
 import { createSequenceStore, gunzip, importReadSets, readSetFile, waitImport } from '../helpers/omics-read-set-jobs.ts';
+import { expectFailure } from '../helpers/failure.ts';
 
 const md5 = (b: Buffer | string) => createHash('md5').update(b).digest('hex');
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
-async function failure(p: Promise<unknown>): Promise<OmicsServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    return e as OmicsServiceException;
-  }
-  assert.fail('the call succeeded');
-}
+const failure = expectFailure<OmicsServiceException>;
 
 /** Reads and bases of a FASTQ by its .fai (htslib's expected index: NAME LENGTH ...). */
 function faiCounts(path: string): { reads: number; bases: number } {

@@ -27,17 +27,11 @@ import {
   downloadReadSet, GENOMICS_DIR, md5Hex, settledReadSet, sha256Hex, split, syntheticFastq, uploadReadSet,
 } from '../helpers/omics-read-sets.ts';
 import { ReadSetRepo } from '../../src/services/omics/sequence-stores/read-set-repo.ts';
+import { expectFailure } from '../helpers/failure.ts';
 
 const PART = 16 * 1024;
 
-async function failure(p: Promise<unknown>): Promise<OmicsServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    return e as OmicsServiceException;
-  }
-  assert.fail('the call succeeded');
-}
+const failure = expectFailure<OmicsServiceException>;
 
 describe('HealthOmics sequence stores and read-set upload', () => {
   let server: TestServer;

@@ -31,20 +31,14 @@ import { referencePart, waitReferenceImport } from '../helpers/omics-references.
 import { s3Client, s3Records } from '../helpers/s3.ts';
 import { GENOMICS, genomicsSkip, md5sum, run, samtoolsSkip, tempDir } from '../services/omics/formats/testdata.ts';
 import { referenceContigs } from '../../src/services/omics/references/reference-table.ts';
+import { expectFailure } from '../helpers/failure.ts';
 
 const PART = 300_000;
 const CE = join(GENOMICS, 'htslib', 'ce.fa');
 const SARS = join(GENOMICS, 'bcftools', 'csq', 'EMN908947', 'EMN908947.fa');
 const skip = genomicsSkip || samtoolsSkip;
 
-async function failure(p: Promise<unknown>): Promise<OmicsServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    return e as OmicsServiceException;
-  }
-  assert.fail('the call succeeded');
-}
+const failure = expectFailure<OmicsServiceException>;
 
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 

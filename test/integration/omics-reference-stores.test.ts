@@ -12,15 +12,9 @@ import {
 } from '@aws-sdk/client-omics';
 import { awsCli, hasAwsCli, startTestServer, type TestServer } from '../helpers/server.ts';
 import { omicsClient } from '../helpers/omics.ts';
+import { expectFailure } from '../helpers/failure.ts';
 
-async function failure(p: Promise<unknown>): Promise<OmicsServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    return e as OmicsServiceException;
-  }
-  assert.fail('the call succeeded');
-}
+const failure = expectFailure<OmicsServiceException>;
 
 describe('HealthOmics reference stores', () => {
   let server: TestServer;

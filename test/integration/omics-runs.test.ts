@@ -20,20 +20,14 @@ import { awsCli, clientOptions, hasAwsCli, startTestServer, type TestServer } fr
 import { createOmicsRole, omicsClient } from '../helpers/omics.ts';
 import { s3Client } from '../helpers/s3.ts';
 import { countLinesZip, SLEEP_CWL, waitRun, waitWorkflow, zipOf } from '../helpers/omics-workflows.ts';
+import { expectFailure } from '../helpers/failure.ts';
 
 const FILES: Record<string, string> = {
   'a.txt': 'one\ntwo\nthree\n',
   'b.txt': Array.from({ length: 1000 }, (_, i) => `line ${i}`).join('\n') + '\n',
 };
 
-async function failure(p: Promise<unknown>): Promise<OmicsServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    return e as OmicsServiceException;
-  }
-  assert.fail('the call succeeded');
-}
+const failure = expectFailure<OmicsServiceException>;
 
 /** Processes whose working directory is inside `dir` (a run's engine and its tasks). */
 function processesUnder(dir: string): number[] {

@@ -30,6 +30,7 @@ import { s3Client } from '../helpers/s3.ts';
 import { GENOMICS, genomicsSkip, run, tempDir } from '../services/omics/formats/testdata.ts';
 import { BIN } from '../cli/run-cli.ts';
 import { queryVariantStore } from '../../src/services/omics/variant-stores/query/store-query.ts';
+import { expectFailure } from '../helpers/failure.ts';
 
 const VIEW = join(GENOMICS, 'bcftools', 'view.vcf');
 const bcftoolsSkip = spawnSync('bcftools', ['--version']).status === 0 ? false : 'bcftools is not installed: skipped';
@@ -66,14 +67,7 @@ function longContig(n: number, seed: number): string {
   return block.repeat(Math.ceil(n / block.length)).slice(0, n);
 }
 
-async function failure(p: Promise<unknown>): Promise<OmicsServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    return e as OmicsServiceException;
-  }
-  assert.fail('the call succeeded');
-}
+const failure = expectFailure<OmicsServiceException>;
 
 async function waitJob(omics: OmicsClient, jobId: string): Promise<GetVariantImportJobCommandOutput> {
   const deadline = Date.now() + 60_000;

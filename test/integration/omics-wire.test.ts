@@ -11,15 +11,9 @@ import { ListAnnotationStoresCommand, ListTagsForResourceCommand, TagResourceCom
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { awsCli, clientOptions, hasAwsCli, startTestServer, type TestServer } from '../helpers/server.ts';
 import { omicsClient, prefixingOmicsClient } from '../helpers/omics.ts';
+import { expectFailure } from '../helpers/failure.ts';
 
-async function failure(p: Promise<unknown>): Promise<OmicsServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    return e as OmicsServiceException;
-  }
-  assert.fail('the call succeeded');
-}
+const failure = expectFailure<OmicsServiceException>;
 
 describe('HealthOmics wire', () => {
   let server: TestServer;

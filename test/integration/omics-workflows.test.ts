@@ -23,17 +23,11 @@ import { awsCli, clientOptions, hasAwsCli, ROOT, startTestServer, type TestServe
 import { omicsClient } from '../helpers/omics.ts';
 import { s3Client } from '../helpers/s3.ts';
 import { COUNT_CWL, COUNT_LINES_CWL, countLinesZip, waitWorkflow, zipOf } from '../helpers/omics-workflows.ts';
+import { expectFailure } from '../helpers/failure.ts';
 
 const REFERENCE = join(import.meta.dirname, '..', '..', '..', 'shared', 'spec', 'examples', 'omics-CreateWorkflow.json');
 
-async function failure(p: Promise<unknown>): Promise<OmicsServiceException> {
-  try {
-    await p;
-  } catch (e) {
-    return e as OmicsServiceException;
-  }
-  assert.fail('the call succeeded');
-}
+const failure = expectFailure<OmicsServiceException>;
 
 function records(server: TestServer, eventName: string): Array<Record<string, any>> {
   return (server.db.sql.prepare('SELECT record FROM events WHERE event_name = ? ORDER BY rowid').all(eventName) as { record: string }[])
