@@ -5,8 +5,8 @@ import { Link } from '../shell/router.tsx';
 import { StatusBadge } from '../shell/status-badge.tsx';
 import { FileTable } from './file-table.tsx';
 import { useOmicsGet } from './omics-data.ts';
-import { OmicsError } from './omics-error.tsx';
 import { isPassing, type ReadSet } from './omics-types.ts';
+import { ResourceHeader } from './resource-header.tsx';
 
 export function ReadSetPage({ storeId, readSetId }: { storeId: string; readSetId: string }) {
   const readSet = useOmicsGet<ReadSet>('GetReadSetMetadata', { sequenceStoreId: storeId, id: readSetId }, (r) => isPassing(r.status), [storeId, readSetId]);
@@ -15,10 +15,7 @@ export function ReadSetPage({ storeId, readSetId }: { storeId: string; readSetId
   const storePath = `/omics/sequence-stores/${encodeURIComponent(storeId)}`;
   return (
     <section aria-labelledby="page-title">
-      <p className="breadcrumbs"><Link to="/omics">HealthOmics</Link> › <Link to={storePath}>Sequence store {storeId}</Link> › {r?.name ?? readSetId}</p>
-      <h1 id="page-title">{r?.name || readSetId}</h1>
-      {r?.arn ? <p className="muted wrap-anywhere">{r.arn}</p> : null}
-      <OmicsError error={readSet.error} title="Could not get the read set" />
+      <ResourceHeader crumbs={<><Link to="/omics">HealthOmics</Link> › <Link to={storePath}>Sequence store {storeId}</Link></>} id={readSetId} name={r?.name} arn={r?.arn} error={readSet.error} errorTitle="Could not get the read set" />
       {r ? (
         <>
           <section className="panel" aria-labelledby="props-title">

@@ -5,8 +5,8 @@ import { Link } from '../shell/router.tsx';
 import { StatusBadge } from '../shell/status-badge.tsx';
 import { FileTable } from './file-table.tsx';
 import { useOmicsGet } from './omics-data.ts';
-import { OmicsError } from './omics-error.tsx';
 import { isPassing, type Reference } from './omics-types.ts';
+import { ResourceHeader } from './resource-header.tsx';
 
 export function ReferencePage({ storeId, referenceId }: { storeId: string; referenceId: string }) {
   const reference = useOmicsGet<Reference>('GetReferenceMetadata', { referenceStoreId: storeId, id: referenceId }, (r) => isPassing(r.status), [storeId, referenceId]);
@@ -14,12 +14,7 @@ export function ReferencePage({ storeId, referenceId }: { storeId: string; refer
   usePageTitle(r?.name ? `Reference ${r.name}` : 'Reference');
   return (
     <section aria-labelledby="page-title">
-      <p className="breadcrumbs">
-        <Link to="/omics">HealthOmics</Link> › <Link to={`/omics/reference-stores/${encodeURIComponent(storeId)}`}>Reference store {storeId}</Link> › {r?.name ?? referenceId}
-      </p>
-      <h1 id="page-title">{r?.name || referenceId}</h1>
-      {r?.arn ? <p className="muted wrap-anywhere">{r.arn}</p> : null}
-      <OmicsError error={reference.error} title="Could not get the reference" />
+      <ResourceHeader crumbs={<><Link to="/omics">HealthOmics</Link> › <Link to={`/omics/reference-stores/${encodeURIComponent(storeId)}`}>Reference store {storeId}</Link></>} id={referenceId} name={r?.name} arn={r?.arn} error={reference.error} errorTitle="Could not get the reference" />
       {r ? (
         <>
           <section className="panel" aria-labelledby="props-title">

@@ -9,6 +9,7 @@ import { useOmicsGet, useOmicsList } from './omics-data.ts';
 import { OmicsError } from './omics-error.tsx';
 import { isPassing, type Reference, type ReferenceStore } from './omics-types.ts';
 import { StoreJobs } from './store-jobs.tsx';
+import { ResourceHeader } from './resource-header.tsx';
 
 type TabKey = 'references' | 'import';
 
@@ -19,10 +20,7 @@ export function ReferenceStorePage({ storeId }: { storeId: string }) {
   const [tab, setTab] = useState<TabKey>('references');
   return (
     <section aria-labelledby="page-title">
-      <p className="breadcrumbs"><Link to="/omics">HealthOmics</Link> › Reference stores › {s?.name ?? storeId}</p>
-      <h1 id="page-title">{s?.name || storeId}</h1>
-      {s?.arn ? <p className="muted wrap-anywhere">{s.arn}</p> : null}
-      <OmicsError error={store.error} title="Could not get the reference store" />
+      <ResourceHeader crumbs={<><Link to="/omics">HealthOmics</Link> › Reference stores</>} id={storeId} name={s?.name} arn={s?.arn} error={store.error} errorTitle="Could not get the reference store" />
       {s ? (
         <section className="panel" aria-labelledby="props-title">
           <h2 id="props-title">Properties</h2>

@@ -11,6 +11,7 @@ import { LogStream } from './log-stream.tsx';
 import { useOmicsGet, useOmicsList } from './omics-data.ts';
 import { OmicsError } from './omics-error.tsx';
 import { isPassing, type Run, type RunTask } from './omics-types.ts';
+import { ResourceHeader } from './resource-header.tsx';
 
 export function RunPage({ runId }: { runId: string }) {
   const run = useOmicsGet<Run>('GetRun', { id: runId }, (r) => isPassing(r.status), [runId]);
@@ -20,10 +21,7 @@ export function RunPage({ runId }: { runId: string }) {
   const [selected, setSelected] = useState<string | null>(null);
   return (
     <section aria-labelledby="page-title">
-      <p className="breadcrumbs"><Link to="/omics?tab=runs">HealthOmics runs</Link> › {r?.name ?? runId}</p>
-      <h1 id="page-title">{r?.name || runId}</h1>
-      {r?.arn ? <p className="muted wrap-anywhere">{r.arn}</p> : null}
-      <OmicsError error={run.error} title="Could not get the run" />
+      <ResourceHeader crumbs={<><Link to="/omics?tab=runs">HealthOmics runs</Link></>} id={runId} name={r?.name} arn={r?.arn} error={run.error} errorTitle="Could not get the run" />
       {r ? (
         <>
           <section className="panel" aria-labelledby="props-title">

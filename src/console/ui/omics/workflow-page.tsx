@@ -6,6 +6,7 @@ import { StatusBadge } from '../shell/status-badge.tsx';
 import { useOmicsGet, useOmicsList } from './omics-data.ts';
 import { OmicsError } from './omics-error.tsx';
 import { isPassing, type Workflow, type WorkflowVersion } from './omics-types.ts';
+import { ResourceHeader } from './resource-header.tsx';
 
 export function WorkflowPage({ workflowId }: { workflowId: string }) {
   const workflow = useOmicsGet<Workflow>('GetWorkflow', { id: workflowId }, (w) => isPassing(w.status), [workflowId]);
@@ -14,10 +15,7 @@ export function WorkflowPage({ workflowId }: { workflowId: string }) {
   const template = Object.entries(w?.parameterTemplate ?? {});
   return (
     <section aria-labelledby="page-title">
-      <p className="breadcrumbs"><Link to="/omics?tab=workflows">HealthOmics workflows</Link> › {w?.name ?? workflowId}</p>
-      <h1 id="page-title">{w?.name || workflowId}</h1>
-      {w?.arn ? <p className="muted wrap-anywhere">{w.arn}</p> : null}
-      <OmicsError error={workflow.error} title="Could not get the workflow" />
+      <ResourceHeader crumbs={<><Link to="/omics?tab=workflows">HealthOmics workflows</Link></>} id={workflowId} name={w?.name} arn={w?.arn} error={workflow.error} errorTitle="Could not get the workflow" />
       {w ? (
         <>
           <section className="panel" aria-labelledby="props-title">
